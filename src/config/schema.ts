@@ -1,0 +1,199 @@
+import { z } from 'zod';
+
+/**
+ * ExperimentConfig: everything that determines a run. One schema validates the share link, the CLI's input
+ * and the presets, so the three can never drift apart. Every bound here is the bound the UI's controls use.
+ * Versioned: a link made by version 1 must keep opening once version 2 exists (add a migration, don't edit).
+ */
+export const CONFIG_VERSION = 1;
+
+export const DATASETS = ['mnist', 'spirals', 'circles', 'xor', 'blobs'] as const;
+export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu'] as const;
+export const NORMS = ['none', 'batch', 'layer'] as const;
+export const INITS = ['gaussian', 'glorot', 'he'] as const;
+export const OPTIMIZERS = ['sgd', 'momentum', 'adam'] as const;
+export const PLACEMENTS = ['before', 'after'] as const;
+export const MODEL_KINDS = ['mlp', 'cnn'] as const;
+
+export type DatasetName = (typeof DATASETS)[number];
+export type Activation = (typeof ACTIVATIONS)[number];
+export type NormKind = (typeof NORMS)[number];
+export type InitScheme = (typeof INITS)[number];
+export type OptimizerKind = (typeof OPTIMIZERS)[number];
+export type Placement = (typeof PLACEMENTS)[number];
+
+const num = (min: number, max: number) => z.number().finite().min(min).max(max);
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+export const armSchema = z.object({
+  /** Shown in legends; defaults to a name derived from the settings ("BN", "plain"). */
+  label: z.string().min(1).max(40).optional(),
+  norm: z.enum(NORMS),
+  /** Per-arm learning rate, e.g. Ioffe & Szegedy's "BN-x5"; falls back to optimizer.learningRate. */
+  learningRate: num(1e-5, 10).optional(),
+});
+
+export const configSchema = z
+  .object({
+    version: z.literal(CONFIG_VERSION).default(CONFIG_VERSION),
+    /** The only source of randomness: initial weights, batch order, synthetic data. */
+    seed: int(0, 2 ** 31 - 1).default(1),
+    dataset: z
+      .object({
+        name: z.enum(DATASETS).default('mnist'),
+        /** Noise level of the 2-D sets, 0 (clean) … 1 (heavily overlapping); ignored for MNIST. */
+        noise: num(0, 1).default(0.15),
+      })
+      .default({ name: 'mnist', noise: 0.15 }),
+    model: z
+      .object({
+        kind: z.enum(MODEL_KINDS).default('mlp'),
+        /** Hidden layers (MLP) or convolutional layers (CNN). */
+        depth: int(1, 8).default(3),
+        /** Units per hidden layer (MLP) or channels per convolution (CNN). */
+        width: int(2, 512).default(100),
+      })
+      .default({ kind: 'mlp', depth: 3, width: 100 }),
+    activation: z.enum(ACTIVATIONS).default('sigmoid'),
+    init: z
+      .object({
+        scheme: z.enum(INITS).default('gaussian'),
+        /** Gaussian: the standard deviation; Glorot and He: a gain on their standard deviation. */
+        scale: num(1e-4, 10).default(0.1),
+      })
+      .default({ scheme: 'gaussian', scale: 0.1 }),
+    optimizer: z
+      .object({
+        kind: z.enum(OPTIMIZERS).default('sgd'),
+        learningRate: num(1e-5, 10).default(0.5),
+        /** Heavy-ball momentum (optimizer 'momentum'). */
+        momentum: num(0, 0.999).default(0.9),
+        beta1: num(0, 0.9999).default(0.9),
+        beta2: num(0, 0.99999).default(0.999),
+      })
+      .default({ kind: 'sgd', learningRate: 0.5, momentum: 0.9, beta1: 0.9, beta2: 0.999 }),
+    batchSize: int(2, 1000).default(60),
+    normalization: z
+      .object({
+        placement: z.enum(PLACEMENTS).default('before'),
+        /** Running-statistics momentum in PyTorch's convention (weight of the new batch); Keras's is 1 − this. */
+        momentum: num(0.001, 1).default(0.1),
+        epsilon: num(1e-8, 1).default(1e-5),
+        /** Learnable γ and β. */
+        affine: z.boolean().default(true),
+      })
+      .default({ placement: 'before', momentum: 0.1, epsilon: 1e-5, affine: true }),
+    arms: z.array(armSchema).min(1).max(4).default([{ norm: 'none' }, { norm: 'batch' }]),
+    probe: z
+      .object({
+        /** Probe every k training steps. */
+        interval: int(1, 1000).default(20),
+        /** Fixed examples from the test set whose activations the distribution views show. */
+        batchSize: int(16, 2000).default(500),
+        bins: int(8, 200).default(48),
+        /** Range of the fixed histogram bins of the nonlinearity's input. */
+        range: num(0.5, 100).default(8),
+      })
+      .default({ interval: 20, batchSize: 500, bins: 48, range: 8 }),
+  })
+  .superRefine((c, ctx) => {
+    if (c.model.kind === 'cnn' && c.dataset.name !== 'mnist') {
+      ctx.addIssue({ code: 'custom', path: ['model', 'kind'], message: 'the CNN needs image input: use dataset "mnist"' });
+    }
+    if (c.model.kind === 'cnn' && c.model.width > 64) {
+      ctx.addIssue({ code: 'custom', path: ['model', 'width'], message: 'a CNN has at most 64 channels per layer here' });
+    }
+  });
+
+export type ExperimentConfig = z.output<typeof configSchema>;
+export type ExperimentConfigInput = z.input<typeof configSchema>;
+export type ArmConfig = z.output<typeof armSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+/** One line per problem, naming the field and the allowed values or range. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    const field = issue.path.length ? issue.path.map(String).join('.') : '(config)';
+    switch (issue.code) {
+      case 'too_small':
+      case 'too_big': {
+        const bound = issue.code === 'too_small' ? `at least ${String(issue.minimum)}` : `at most ${String(issue.maximum)}`;
+        const what = issue.origin === 'array' ? 'entries' : issue.origin === 'string' ? 'characters' : '';
+        return `${field}: must be ${bound}${what ? ` ${what}` : ''}${rangeHint(field)}`;
+      }
+      case 'invalid_value':
+        return `${field}: must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+      case 'invalid_type':
+        return `${field}: expected ${issue.expected}`;
+      case 'unrecognized_keys':
+        return `${field}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+      default:
+        return `${field}: ${issue.message}`;
+    }
+  });
+}
+
+/** For numeric fields, the full allowed range, read off the schema itself so the message cannot go stale. */
+function rangeHint(field: string): string {
+  const r = numericRange(field);
+  return r ? ` (allowed ${r.min} … ${r.max})` : '';
+}
+
+interface NumberCheck {
+  _zod: { def: { check: string; value: number; inclusive?: boolean } };
+}
+
+/** The [min, max] of a numeric field of the schema, by dotted path, for messages and the UI's sliders. */
+export function numericRange(field: string): { min: number; max: number } | null {
+  let node: unknown = configSchema;
+  for (const key of field.split('.')) {
+    node = unwrap(node);
+    const shape = (node as { shape?: Record<string, unknown> }).shape;
+    if (shape && key in shape) node = shape[key];
+    else if (/^\d+$/.test(key) && (node as { element?: unknown }).element) node = (node as { element: unknown }).element;
+    else return null;
+  }
+  node = unwrap(node);
+  const checks = (node as { _zod?: { def?: { checks?: NumberCheck[] } } })._zod?.def?.checks;
+  if (!checks) return null;
+  let min = -Infinity;
+  let max = Infinity;
+  for (const c of checks) {
+    if (c._zod.def.check === 'greater_than') min = c._zod.def.value;
+    if (c._zod.def.check === 'less_than') max = c._zod.def.value;
+  }
+  return Number.isFinite(min) || Number.isFinite(max) ? { min, max } : null;
+}
+
+function unwrap(node: unknown): unknown {
+  let n = node as { _zod?: { def?: { type?: string; innerType?: unknown; in?: unknown; schema?: unknown } } };
+  for (let i = 0; i < 8; i++) {
+    const def = n?._zod?.def;
+    if (!def) break;
+    if (def.type === 'default' || def.type === 'optional' || def.type === 'nullable' || def.type === 'prefault') n = def.innerType as typeof n;
+    else if (def.type === 'pipe') n = def.in as typeof n;
+    else break;
+  }
+  return n;
+}
+
+/** Validates unknown input (a URL, a CLI flag set, a preset) into a complete configuration, or throws ConfigError. */
+export function parseConfig(input: unknown): ExperimentConfig {
+  const result = configSchema.safeParse(input);
+  if (!result.success) throw new ConfigError(describeIssues(result.error.issues));
+  return result.data;
+}
+
+/** The legend name of an arm: its label, else what makes it differ. */
+export function armName(arm: ArmConfig, config: ExperimentConfig): string {
+  if (arm.label) return arm.label;
+  const base = arm.norm === 'none' ? 'plain' : arm.norm === 'batch' ? 'BN' : 'LN';
+  const lr = arm.learningRate !== undefined && arm.learningRate !== config.optimizer.learningRate ? ` lr ${arm.learningRate}` : '';
+  return base + lr;
+}

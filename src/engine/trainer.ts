@@ -1,0 +1,285 @@
+import { armName, type ExperimentConfig } from '../config/schema';
+import type { Dataset } from './data/types';
+import { BatchSampler } from './batches';
+import { armSpec, buildArchitecture, crossEntropy, forward, initialValues, paramLayout, type Architecture, type ArmSpec, type ForwardCapture, type ParamInfo, type RunningStats } from './model';
+import { batchMoments, updateRunningStats } from './norm/batch';
+import { createOptimizer, type Optimizer } from './optimizers';
+import { rowHistograms, rowPercentiles, unitsBySamples } from './probes/distribution';
+import type { ArmProbe, LayerProbe, ProbeSnapshot } from './probes/types';
+import { tf, type Tensor } from './tf';
+
+/**
+ * A mean training loss above this (chance is ln 10 ≈ 2.3 for MNIST) or not finite marks the arm as diverged: its
+ * weights have blown up, and it trains no further while the other arms go on.
+ */
+export const DIVERGED_LOSS = 1e6;
+
+/** A non-trainable variable that takes over `t` (tf.variable copies the reference; the source tensor is freed). */
+function ownedVariable(t: Tensor): tf.Variable {
+  const v = tf.variable(t, false);
+  t.dispose();
+  return v;
+}
+
+/** One network of the comparison: its parameters, optimizer state and running statistics, all on the device. */
+class Arm {
+  readonly params: tf.Variable[];
+  readonly optState: tf.Variable[];
+  /** Per hidden layer: running mean and variance when the arm uses batch norm. */
+  readonly running: ({ mean: tf.Variable; variance: tf.Variable } | null)[];
+  /** Sum of training losses since the last probe, kept on the device so steps never wait for a read-back. */
+  readonly lossSum: tf.Variable;
+  stepsSinceProbe = 0;
+  divergedAt: number | null = null;
+
+  constructor(
+    readonly name: string,
+    readonly spec: ArmSpec,
+    readonly layout: readonly ParamInfo[],
+    readonly learningRate: number,
+    init: readonly Float32Array[],
+    arch: Architecture,
+    optimizer: Optimizer,
+  ) {
+    this.params = layout.map((p, i) => {
+      const t = tf.tensor(init[i]!, [...p.shape]);
+      const v = tf.variable(t, true, undefined, 'float32');
+      t.dispose();
+      return v;
+    });
+    this.optState = tf.tidy(() => optimizer.init(this.params)).map(ownedVariable);
+    this.running = arch.hidden.map((l) =>
+      spec.norm === 'batch' ? { mean: ownedVariable(tf.zeros([l.units])), variance: ownedVariable(tf.ones([l.units])) } : null,
+    );
+    this.lossSum = ownedVariable(tf.scalar(0));
+  }
+
+  runningTensors(): (RunningStats | null)[] {
+    return this.running.map((r) => (r ? { mean: r.mean, variance: r.variance } : null));
+  }
+
+  dispose(): void {
+    tf.dispose([...this.params, ...this.optState, this.lossSum, ...this.running.flatMap((r) => (r ? [r.mean, r.variance] : []))]);
+  }
+}
+
+export interface TrainerInfo {
+  readonly architecture: Architecture;
+  readonly arms: readonly { name: string; spec: ArmSpec; layout: readonly ParamInfo[]; learningRate: number }[];
+}
+
+/**
+ * Trains every arm of a configuration in lockstep: the same architecture and initial weights, the same
+ * mini-batches in the same order, differing only in what the configuration says differs. Steps are synchronous
+ * and never read back; `probe()` reads back small summaries asynchronously.
+ */
+export class LockstepTrainer implements TrainerInfo {
+  readonly architecture: Architecture;
+  readonly arms: Arm[];
+  private readonly optimizer: Optimizer;
+  private readonly sampler: BatchSampler;
+  private readonly flatSize: number;
+  private readonly testX: Tensor;
+  private readonly testY: Tensor;
+  private readonly probeX: Tensor;
+  private stepCount = 0;
+
+  constructor(
+    readonly config: ExperimentConfig,
+    readonly dataset: Dataset,
+  ) {
+    this.architecture = buildArchitecture(config, dataset.inputShape, dataset.numClasses);
+    this.optimizer = createOptimizer(config.optimizer);
+    this.sampler = new BatchSampler(dataset.numTrain, config.batchSize, config.seed);
+    const flat = dataset.inputShape.reduce((a, b) => a * b, 1);
+    this.flatSize = flat;
+    this.testX = tf.tensor2d(dataset.testX, [dataset.numTest, flat]);
+    this.testY = tf.tensor1d(dataset.testY, 'int32');
+    const probeCount = Math.min(config.probe.batchSize, dataset.numTest);
+    this.probeX = tf.slice(this.testX, [0, 0], [probeCount, flat]);
+    this.arms = config.arms.map((armCfg) => {
+      const spec = armSpec(armCfg, config);
+      const layout = paramLayout(this.architecture, spec);
+      const init = initialValues(this.architecture, layout, config);
+      return new Arm(armName(armCfg, config), spec, layout, armCfg.learningRate ?? config.optimizer.learningRate, init, this.architecture, this.optimizer);
+    });
+  }
+
+  get step(): number {
+    return this.stepCount;
+  }
+
+  /**
+   * The mini-batch as fresh tensors, copied from the typed arrays: measured 8× faster than tf.gather from a
+   * resident training tensor on wasm (0.4 vs 3.4 ms for 60 MNIST rows), and only 190 kB per step to upload.
+   */
+  private uploadBatch(indices: Int32Array): { x: Tensor; y: Tensor } {
+    const ds = this.dataset;
+    const flat = this.flatSize;
+    const xs = new Float32Array(indices.length * flat);
+    const ys = new Int32Array(indices.length);
+    indices.forEach((row, i) => {
+      xs.set(ds.trainX.subarray(row * flat, (row + 1) * flat), i * flat);
+      ys[i] = ds.trainY[row]!;
+    });
+    return { x: tf.tensor2d(xs, [indices.length, flat]), y: tf.tensor1d(ys, 'int32') };
+  }
+
+  /** One training step of every arm that has not diverged, on the same mini-batch. */
+  trainStep(): void {
+    const indices = this.sampler.next();
+    tf.tidy(() => {
+      const { x, y } = this.uploadBatch(indices);
+      for (const arm of this.arms) {
+        if (arm.divergedAt !== null) continue;
+        this.stepArm(arm, x, y);
+      }
+    });
+    this.stepCount++;
+  }
+
+  private stepArm(arm: Arm, x: Tensor, y: Tensor): void {
+    const capture: ForwardCapture = { preActivations: [], inputs: [], normInputs: [] };
+    const moments: { mean: Tensor; variance: Tensor; count: number }[] = [];
+    const lossFn = (...ps: Tensor[]): Tensor => {
+      capture.normInputs.length = 0;
+      const logits = forward(this.architecture, arm.spec, arm.layout, ps, x, { kind: 'train' }, capture);
+      // The batch moments feed the running statistics after the gradient scope closes: keep them past it.
+      for (const t of capture.normInputs) {
+        const m = batchMoments(t);
+        moments.push({ mean: tf.keep(m.mean), variance: tf.keep(m.variance), count: m.count });
+      }
+      return crossEntropy(logits, y, this.architecture.numClasses);
+    };
+    const { value, grads } = tf.valueAndGrads(lossFn)(arm.params);
+    const next = this.optimizer.step(arm.params, grads, arm.optState, this.stepCount, arm.learningRate);
+    arm.params.forEach((p, i) => p.assign(next.params[i]!));
+    arm.optState.forEach((s, i) => s.assign(next.state[i]!));
+    let k = 0;
+    arm.running.forEach((r) => {
+      if (!r) return;
+      const m = moments[k++]!;
+      const upd = updateRunningStats(r.mean, r.variance, m.mean, m.variance, m.count, this.config.normalization.momentum);
+      r.mean.assign(upd.mean);
+      r.variance.assign(upd.variance);
+    });
+    tf.dispose(moments.flatMap((m) => [m.mean, m.variance]));
+    arm.lossSum.assign(tf.add(arm.lossSum, value));
+    arm.stepsSinceProbe++;
+  }
+
+  /**
+   * Measures every arm without changing the run: distributions over the fixed probe batch, test loss and
+   * accuracy (inference mode), and, on the next training batch (peeked, not consumed), gradient norms, batch-norm
+   * moments and internal covariate shift. One read-back per arm.
+   */
+  async probe(): Promise<ProbeSnapshot> {
+    const indices = this.sampler.peek();
+    const arms: ArmProbe[] = [];
+    for (const arm of this.arms) arms.push(await this.probeArm(arm, indices));
+    return { step: this.stepCount, arms };
+  }
+
+  private async probeArm(arm: Arm, batchIndices: Int32Array): Promise<ArmProbe> {
+    const { bins, range } = this.config.probe;
+    const hidden = this.architecture.hidden;
+    const L = hidden.length;
+    // Everything to read back, in a fixed order, then one concatenated read.
+    const parts = tf.tidy(() => {
+      const out: Tensor[] = [];
+      const running = arm.runningTensors();
+      const inference = { kind: 'inference' as const, running };
+      // Fixed probe batch, training mode: the nonlinearity's input as training sees it, batch norm using the probe
+      // batch's own statistics (inference mode would show the not-yet-warm running averages early on).
+      const probeCap: ForwardCapture = { preActivations: [], inputs: [], normInputs: [] };
+      forward(this.architecture, arm.spec, arm.layout, arm.params, this.probeX, { kind: 'train' }, probeCap);
+      // Test set, inference mode.
+      const logits = forward(this.architecture, arm.spec, arm.layout, arm.params, this.testX, inference);
+      const testLoss = crossEntropy(logits, this.testY, this.architecture.numClasses);
+      const testAcc = tf.mean(tf.cast(tf.equal(tf.argMax(logits, -1), tf.cast(this.testY, 'int32')), 'float32'));
+      // The next training batch, training mode: gradients, batch moments, ICS.
+      const { x, y } = this.uploadBatch(batchIndices);
+      const batchCap: ForwardCapture = { preActivations: [], inputs: [], normInputs: [] };
+      const lossAt = (ps: readonly Tensor[], cap?: ForwardCapture) =>
+        crossEntropy(forward(this.architecture, arm.spec, arm.layout, ps, x, { kind: 'train' }, cap), y, this.architecture.numClasses);
+      const { value: batchLoss, grads } = tf.valueAndGrads((...ps: Tensor[]) => lossAt(ps))(arm.params);
+      forward(this.architecture, arm.spec, arm.layout, arm.params, x, { kind: 'train' }, batchCap);
+      const proposed = this.optimizer.step(arm.params, grads, arm.optState, this.stepCount, arm.learningRate).params;
+      const trainLoss = arm.stepsSinceProbe > 0 ? tf.div(arm.lossSum, arm.stepsSinceProbe) : batchLoss;
+      out.push(tf.stack([trainLoss, testLoss, testAcc]));
+
+      let bnIndex = 0;
+      for (let j = 0; j < L; j++) {
+        const z = probeCap.preActivations[j]!;
+        const rows = unitsBySamples(z);
+        const pooled = tf.reshape(rows, [1, -1]);
+        const pooledMoments = tf.moments(pooled);
+        const unitMoments = tf.moments(rows, 1);
+        const inMoments = tf.moments(probeCap.inputs[j]!);
+        const wIndex = arm.layout.findIndex((p) => p.layer === j && p.role === 'weight');
+        const G = grads[wIndex]!;
+        // G′: the gradient of this layer's weights after the earlier layers take their step on the same batch.
+        let icsL2: Tensor = tf.scalar(0);
+        let icsCos: Tensor = tf.scalar(1);
+        if (j > 0) {
+          const shifted = arm.params.map((p, i) => (arm.layout[i]!.layer < j ? proposed[i]! : p));
+          const Gp = tf.grad((w: Tensor) => lossAt(shifted.map((p, i) => (i === wIndex ? w : p))))(arm.params[wIndex]!);
+          icsL2 = tf.norm(tf.sub(G, Gp));
+          icsCos = tf.div(tf.sum(tf.mul(G, Gp)), tf.mul(tf.norm(G), tf.norm(Gp)));
+        }
+        out.push(
+          tf.reshape(rowPercentiles(pooled), [-1]),
+          tf.stack([pooledMoments.mean, tf.sqrt(pooledMoments.variance), inMoments.mean, inMoments.variance, tf.norm(G), icsL2, icsCos]),
+          tf.reshape(rowHistograms(pooled, bins, range), [-1]),
+          tf.reshape(rowPercentiles(rows), [-1]),
+          unitMoments.mean,
+          tf.sqrt(unitMoments.variance),
+          tf.reshape(rowHistograms(rows, bins, range), [-1]),
+        );
+        const run = running[j];
+        if (run) {
+          const m = batchMoments(batchCap.normInputs[bnIndex++]!);
+          out.push(m.mean, m.variance, run.mean, run.variance);
+        }
+      }
+      return out.map((t) => tf.reshape(t, [-1]));
+    });
+    const sizes = parts.map((t) => t.size);
+    const flat = tf.concat(parts);
+    tf.dispose(parts);
+    const data = (await flat.data()) as Float32Array;
+    flat.dispose();
+
+    let offset = 0;
+    const take = (n: number): Float32Array => data.slice(offset, (offset += n));
+    let part = 0;
+    const next = (): Float32Array => take(sizes[part++]!);
+    const [trainLoss, testLoss, testAccuracy] = next() as unknown as [number, number, number];
+    if (arm.divergedAt === null && !(trainLoss < DIVERGED_LOSS)) arm.divergedAt = this.stepCount;
+    const layers: LayerProbe[] = [];
+    for (let j = 0; j < L; j++) {
+      const percentiles = next();
+      const [mean, std, inputMean, inputVariance, gradNorm, l2, cos] = next() as unknown as number[];
+      const hist = next();
+      const units = { percentiles: next(), mean: next(), std: next(), histogram: next() };
+      const bn = arm.running[j] ? { batchMean: next(), batchVariance: next(), runningMean: next(), runningVariance: next() } : null;
+      layers.push({
+        pooled: { percentiles, mean: mean!, std: std!, histogram: hist.slice(1, bins + 1), underflow: hist[0]!, overflow: hist[bins + 1]! },
+        units,
+        inputMean: inputMean!,
+        inputVariance: inputVariance!,
+        gradNorm: gradNorm!,
+        ics: { l2: l2!, cos: cos! },
+        bn,
+      });
+    }
+    tf.tidy(() => arm.lossSum.assign(tf.scalar(0)));
+    arm.stepsSinceProbe = 0;
+    return { trainLoss, testLoss, testAccuracy, divergedAt: arm.divergedAt, layers };
+  }
+
+  dispose(): void {
+    for (const arm of this.arms) arm.dispose();
+    tf.dispose([this.testX, this.testY, this.probeX]);
+  }
+}

@@ -1,0 +1,61 @@
+import type { ExperimentConfig } from '../config/schema';
+import type { BackendChoice, BackendName } from '../engine/backend';
+import type { ProbeSnapshot } from '../engine/probes/types';
+
+/**
+ * The typed protocol between the page and the training session (in a Web Worker, or on the main thread as a
+ * fallback). Commands go in; events come out. Nothing else crosses.
+ */
+export type Command =
+  | { type: 'configure'; config: ExperimentConfig; backend: BackendName | 'auto' }
+  | { type: 'play' }
+  | { type: 'pause' }
+  | { type: 'step' }
+  | { type: 'reset' }
+  | { type: 'runTo'; step: number }
+  | { type: 'setSpeed'; stepsPerSecond: number | null };
+
+export interface ArmInfo {
+  name: string;
+  norm: string;
+  placement: string;
+  learningRate: number;
+  /** Parameter names in order, for the network view. */
+  params: string[];
+}
+
+export interface LayerInfo {
+  kind: 'dense' | 'conv';
+  units: number;
+  stride: number;
+  outShape: number[];
+}
+
+export type SessionEvent =
+  /** A run was (re)built: the backend in use, the network of each arm. `runId` tags every later event of it. */
+  | { type: 'ready'; runId: number; backend: BackendChoice; arms: ArmInfo[]; layers: LayerInfo[]; inputShape: number[]; numClasses: number; dataset: string }
+  /** Progress between probes: cheap, at most one per animation frame. */
+  | { type: 'progress'; runId: number; step: number; playing: boolean; stepsPerSecond: number }
+  /** A probe's read-back (typed arrays are transferred, not copied). */
+  | { type: 'probe'; runId: number; snapshot: ProbeSnapshot }
+  | { type: 'error'; runId: number; message: string };
+
+/** The typed-array buffers of a snapshot, for postMessage's transfer list. */
+export function transferables(snapshot: ProbeSnapshot): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  const add = (a: Float32Array | null | undefined) => {
+    if (a && a.buffer instanceof ArrayBuffer) out.add(a.buffer);
+  };
+  for (const arm of snapshot.arms) {
+    for (const l of arm.layers) {
+      add(l.pooled.percentiles);
+      add(l.pooled.histogram);
+      add(l.units.percentiles);
+      add(l.units.mean);
+      add(l.units.std);
+      add(l.units.histogram);
+      if (l.bn) Object.values(l.bn).forEach(add);
+    }
+  }
+  return [...out];
+}

@@ -1,0 +1,207 @@
+import type { ExperimentConfig } from '../config/schema';
+import { chooseBackend, type BackendChoice, type BackendName, type BackendOptions } from '../engine/backend';
+import { loadDataset } from '../engine/data/load';
+import type { Dataset } from '../engine/data/types';
+import { LockstepTrainer } from '../engine/trainer';
+import type { Command, SessionEvent } from './protocol';
+
+export interface SessionHost {
+  emit(event: SessionEvent): void;
+  fetchMnist(): Promise<Uint8Array>;
+  backendOptions: BackendOptions;
+  /** Longest stretch of training before yielding to messages (and, on the main thread, to rendering). */
+  sliceMs: number;
+}
+
+/**
+ * A training session: owns one LockstepTrainer and runs it on its own clock in small time slices, probing on the
+ * configuration's schedule. The same class runs inside the Web Worker and, as the fallback, on the main thread.
+ */
+export class TrainingSession {
+  private trainer: LockstepTrainer | null = null;
+  private config: ExperimentConfig | null = null;
+  private backend: BackendChoice | null = null;
+  private dataset: { key: string; data: Dataset } | null = null;
+  private runId = 0;
+  private playing = false;
+  private target: number | null = null;
+  private stepsPerSecond: number | null = null;
+  private loopScheduled = false;
+  private rate = 0;
+  private lastProgress = 0;
+  private busy: Promise<void> = Promise.resolve();
+
+  constructor(private readonly host: SessionHost) {}
+
+  /** Commands are applied strictly in order, each after the previous one finished. */
+  handle(cmd: Command): void {
+    this.busy = this.busy.then(() => this.apply(cmd)).catch((e: unknown) => this.fail(e));
+  }
+
+  private async apply(cmd: Command): Promise<void> {
+    switch (cmd.type) {
+      case 'configure':
+        this.config = cmd.config;
+        if (!this.backend || (cmd.backend !== 'auto' && cmd.backend !== this.backend.name)) {
+          await this.loadData();
+          this.backend = await chooseBackend(cmd.backend, { ...this.host.backendOptions, measure: (name) => this.measure(name) });
+        }
+        await this.rebuild();
+        return;
+      case 'reset':
+        await this.rebuild();
+        return;
+      case 'play':
+        this.playing = true;
+        this.target = null;
+        this.schedule();
+        break;
+      case 'pause':
+        this.playing = false;
+        this.target = null;
+        break;
+      case 'step':
+        this.playing = false;
+        this.target = null;
+        await this.advance(1);
+        break;
+      case 'runTo':
+        if (this.trainer && cmd.step > this.trainer.step) {
+          this.target = cmd.step;
+          this.playing = true;
+          this.schedule();
+        }
+        break;
+      case 'setSpeed':
+        this.stepsPerSecond = cmd.stepsPerSecond;
+        break;
+    }
+    this.progress(true);
+  }
+
+  private async rebuild(): Promise<void> {
+    if (!this.config || !this.backend) return;
+    this.trainer?.dispose();
+    this.trainer = null;
+    this.playing = false;
+    this.target = null;
+    this.runId++;
+    const data = await this.loadData();
+    const trainer = new LockstepTrainer(this.config, data);
+    this.trainer = trainer;
+    this.host.emit({
+      type: 'ready',
+      runId: this.runId,
+      backend: this.backend,
+      arms: trainer.arms.map((a) => ({
+        name: a.name,
+        norm: a.spec.norm,
+        placement: a.spec.placement,
+        learningRate: a.learningRate,
+        params: a.layout.map((p) => p.name),
+      })),
+      layers: trainer.architecture.hidden.map((l) => ({ kind: l.kind, units: l.units, stride: l.stride, outShape: [...l.outShape] })),
+      inputShape: [...trainer.architecture.inputShape],
+      numClasses: trainer.architecture.numClasses,
+      dataset: data.name,
+    });
+    await this.probe();
+  }
+
+  /** The configuration's dataset, cached while the settings it depends on stay the same. */
+  private async loadData(): Promise<Dataset> {
+    const c = this.config!;
+    const key = `${c.dataset.name}|${c.dataset.noise}|${c.seed}|${c.model.kind}`;
+    if (this.dataset?.key !== key) this.dataset = { key, data: await loadDataset(c, () => this.host.fetchMnist()) };
+    return this.dataset.data;
+  }
+
+  /** Milliseconds per lockstep training step of the current configuration on the active backend. */
+  private async measure(_name: BackendName): Promise<number> {
+    const trainer = new LockstepTrainer(this.config!, this.dataset!.data);
+    try {
+      // Warm-up compiles shaders (webgl) and fills caches; then time a few real steps, ending on a read-back so
+      // asynchronous backends are charged for their work.
+      for (let i = 0; i < 3; i++) trainer.trainStep();
+      await trainer.arms[0]!.lossSum.data();
+      const t0 = performance.now();
+      for (let i = 0; i < 6; i++) trainer.trainStep();
+      await trainer.arms[0]!.lossSum.data();
+      return (performance.now() - t0) / 6;
+    } finally {
+      trainer.dispose();
+    }
+  }
+
+  /** Trains `n` steps, probing whenever the schedule says so. */
+  private async advance(n: number): Promise<void> {
+    const trainer = this.trainer;
+    if (!trainer) return;
+    for (let i = 0; i < n; i++) {
+      trainer.trainStep();
+      if (trainer.step % trainer.config.probe.interval === 0 || trainer.step === this.target) await this.probe();
+      if (trainer.arms.every((a) => a.divergedAt !== null)) {
+        this.playing = false;
+        break;
+      }
+    }
+  }
+
+  private async probe(): Promise<void> {
+    const trainer = this.trainer;
+    if (!trainer) return;
+    const runId = this.runId;
+    const snapshot = await trainer.probe();
+    if (runId === this.runId) this.host.emit({ type: 'probe', runId, snapshot });
+  }
+
+  private schedule(): void {
+    if (this.loopScheduled) return;
+    this.loopScheduled = true;
+    setTimeout(() => {
+      this.loopScheduled = false;
+      this.busy = this.busy.then(() => this.slice()).catch((e: unknown) => this.fail(e));
+    }, 0);
+  }
+
+  /** One time slice of training: as many steps as fit in sliceMs (or as the speed limit allows). */
+  private async slice(): Promise<void> {
+    const trainer = this.trainer;
+    if (!this.playing || !trainer) return;
+    const start = performance.now();
+    const budget = this.stepsPerSecond ? Math.min(this.host.sliceMs, 1000 / this.stepsPerSecond) : this.host.sliceMs;
+    let steps = 0;
+    do {
+      if (this.target !== null && trainer.step >= this.target) {
+        this.playing = false;
+        this.target = null;
+        break;
+      }
+      await this.advance(1);
+      steps++;
+    } while (this.playing && performance.now() - start < budget);
+    const elapsed = performance.now() - start;
+    if (steps > 0) this.rate = this.rate === 0 ? (steps * 1000) / elapsed : 0.8 * this.rate + 0.2 * ((steps * 1000) / elapsed);
+    this.progress(!this.playing);
+    if (this.playing) {
+      const wait = this.stepsPerSecond ? Math.max(0, (steps * 1000) / this.stepsPerSecond - elapsed) : 0;
+      if (wait > 0) setTimeout(() => this.schedule(), wait);
+      else this.schedule();
+    }
+  }
+
+  private progress(force: boolean): void {
+    if (!this.trainer) return;
+    const now = performance.now();
+    if (!force && now - this.lastProgress < 16) return;
+    this.lastProgress = now;
+    this.host.emit({ type: 'progress', runId: this.runId, step: this.trainer.step, playing: this.playing, stepsPerSecond: this.rate });
+  }
+
+  private fail(e: unknown): void {
+    this.playing = false;
+    this.host.emit({ type: 'error', runId: this.runId, message: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+export type { BackendName };
