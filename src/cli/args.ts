@@ -64,7 +64,7 @@ export function parseArgs(argv: readonly string[], readJson: (file: string) => u
     } else throw new ConfigError([`${arg}: unknown flag`]);
   }
   const parsed = cliSchema.safeParse(flags);
-  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues).map((m) => `--${m}`));
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues, cliSchema).map((m) => `--${m}`));
   const base = configFile
     ? (readJson(configFile) as Record<string, unknown>)
     : (structuredClone(PRESETS.find((p) => p.name === parsed.data.preset)!.config) as Record<string, unknown>);

@@ -117,7 +117,7 @@ export class ConfigError extends Error {
 }
 
 /** One line per problem, naming the field and the allowed values or range. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+export function describeIssues(issues: readonly z.core.$ZodIssue[], root: z.ZodType = configSchema): string[] {
   return issues.map((issue) => {
     const field = issue.path.length ? issue.path.map(String).join('.') : '(config)';
     switch (issue.code) {
@@ -125,7 +125,7 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
       case 'too_big': {
         const bound = issue.code === 'too_small' ? `at least ${String(issue.minimum)}` : `at most ${String(issue.maximum)}`;
         const what = issue.origin === 'array' ? 'entries' : issue.origin === 'string' ? 'characters' : '';
-        return `${field}: must be ${bound}${what ? ` ${what}` : ''}${rangeHint(field)}`;
+        return `${field}: must be ${bound}${what ? ` ${what}` : ''}${rangeHint(field, root)}`;
       }
       case 'invalid_value':
         return `${field}: must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
@@ -140,8 +140,8 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
 }
 
 /** For numeric fields, the full allowed range, read off the schema itself so the message cannot go stale. */
-function rangeHint(field: string): string {
-  const r = numericRange(field);
+function rangeHint(field: string, root: z.ZodType): string {
+  const r = numericRange(field, root);
   return r ? ` (allowed ${r.min} … ${r.max})` : '';
 }
 
@@ -150,8 +150,8 @@ interface NumberCheck {
 }
 
 /** The [min, max] of a numeric field of the schema, by dotted path, for messages and the UI's sliders. */
-export function numericRange(field: string): { min: number; max: number } | null {
-  let node: unknown = configSchema;
+export function numericRange(field: string, root: z.ZodType = configSchema): { min: number; max: number } | null {
+  let node: unknown = root;
   for (const key of field.split('.')) {
     node = unwrap(node);
     const shape = (node as { shape?: Record<string, unknown> }).shape;

@@ -166,6 +166,8 @@ export function forward(
   x: Tensor,
   mode: Mode,
   capture?: ForwardCapture,
+  /** Per hidden layer, zeros added to its batch-norm output: their gradient is that layer's ∂ℓ/∂y. */
+  taps?: readonly Tensor[],
 ): Tensor {
   const byName = new Map<string, Tensor>();
   layout.forEach((p, i) => byName.set(p.name, params[i]!));
@@ -184,7 +186,9 @@ export function forward(
       if (spec.norm === 'layer') return layerNorm(t, gamma, beta, { epsilon: spec.epsilon });
       if (mode.kind === 'train') {
         capture?.normInputs.push(t);
-        return batchNorm(t, gamma, beta, { epsilon: spec.epsilon });
+        const y = batchNorm(t, gamma, beta, { epsilon: spec.epsilon });
+        const tap = taps?.[i];
+        return tap ? tf.add(y, tap) : y;
       }
       const run = mode.running[i];
       if (!run) throw new Error(`no running statistics for batch-norm layer ${i}`);

@@ -5,11 +5,11 @@ import '@tensorflow/tfjs-backend-wasm';
 import type { ExperimentConfigInput } from '../config/schema';
 import { LockstepTrainer } from './trainer';
 import { runLockstep } from './run';
-import { forward, type ForwardCapture } from './model';
+import { crossEntropy, forward, type ForwardCapture } from './model';
 import { appendProbe, createHistory, type ArmHistory } from './history';
 import type { ProbeSnapshot } from './probes/types';
 import { PERCENTILES } from './probes/distribution';
-import { percentileReference } from './testing/reference';
+import { percentileReference, relativeError } from './testing/reference';
 import { configAndData } from './testing/fixtures';
 
 const smallMnist: ExperimentConfigInput = {
@@ -149,6 +149,50 @@ describe('lockstep trainer', () => {
     expect(l0.pooled.histogram.reduce((a, b) => a + b, 0) + l0.pooled.underflow + l0.pooled.overflow).toBe(64 * 24);
     expect(l0.bn).not.toBeNull();
     expect(snap.arms[0]!.layers[0]!.bn).toBeNull();
+  });
+
+  it('inspects each batch-norm layer with the §3 backward: ∂ℓ/∂γ and ∂ℓ/∂β equal the training gradients of γ and β', async () => {
+    await tf.setBackend('cpu');
+    const t = await trainer(smallMnist);
+    await runLockstep(t, 15);
+    const snap = await t.probe();
+    const arm = t.arms[1]!;
+    const batch = (t as unknown as { sampler: { peek(): Int32Array } }).sampler.peek();
+    const x = tf.tensor2d(Array.from(batch).flatMap((r) => Array.from(t.dataset.trainX.subarray(r * 784, (r + 1) * 784))), [32, 784]);
+    const y = tf.tensor1d(Float32Array.from(batch).map((r) => t.dataset.trainY[r]!), 'int32');
+    const grads = tf.grads((...ps: tf.Tensor[]) => crossEntropy(forward(t.architecture, arm.spec, arm.layout, ps, x, { kind: 'train' }), y, 10))(arm.params);
+    for (const j of [0, 1]) {
+      const ins = snap.arms[1]!.layers[j]!.inspect!;
+      expect(ins.count).toBe(32);
+      expect(ins.samples).toBe(32);
+      expect(ins.x.length).toBe(32 * 24);
+      const gi = arm.layout.findIndex((p) => p.name === `hidden${j}.gamma`);
+      const bi = arm.layout.findIndex((p) => p.name === `hidden${j}.beta`);
+      expect(relativeError(ins.dGamma, grads[gi]!.dataSync())).toBeLessThan(1e-4);
+      expect(relativeError(ins.dBeta, grads[bi]!.dataSync())).toBeLessThan(1e-4);
+      // Σ_i ∂ℓ/∂x_i = 0 per unit: batch norm's output ignores a shift of its whole input.
+      for (let k = 0; k < 24; k++) {
+        let sum = 0;
+        for (let r = 0; r < 32; r++) sum += ins.dx[r * 24 + k]!;
+        expect(Math.abs(sum)).toBeLessThan(1e-4);
+      }
+    }
+    expect(snap.arms[0]!.layers[0]!.inspect).toBeNull();
+    expect(snap.arms[0]!.boundary).toBeNull();
+    tf.dispose([x, y, ...grads]);
+  });
+
+  it('evaluates the decision boundary of 2-D sets on a grid of class probabilities', async () => {
+    await tf.setBackend('cpu');
+    const t = await trainer(spirals3);
+    const snap = await t.probe();
+    for (const arm of snap.arms) {
+      const b = arm.boundary!;
+      expect(b.probs.length).toBe(b.size * b.size * 2);
+      for (let k = 0; k < b.size * b.size; k++) expect(b.probs[2 * k]! + b.probs[2 * k + 1]!).toBeCloseTo(1, 5);
+      expect(b.extent[0]).toBeLessThan(-1);
+      expect(b.extent[1]).toBeGreaterThan(1);
+    }
   });
 
   it('measures internal covariate shift: zero for the first layer, growing with the step size of the earlier layers', async () => {

@@ -2,10 +2,11 @@ import { armName, type ExperimentConfig } from '../config/schema';
 import type { Dataset } from './data/types';
 import { BatchSampler } from './batches';
 import { armSpec, buildArchitecture, crossEntropy, forward, initialValues, paramLayout, type Architecture, type ArmSpec, type ForwardCapture, type ParamInfo, type RunningStats } from './model';
-import { batchMoments, updateRunningStats } from './norm/batch';
+import { batchMoments, batchNormAxes, updateRunningStats } from './norm/batch';
+import { standardizeBackward } from './norm/standardize';
 import { createOptimizer, type Optimizer } from './optimizers';
 import { rowHistograms, rowPercentiles, unitsBySamples } from './probes/distribution';
-import type { ArmProbe, LayerProbe, ProbeSnapshot } from './probes/types';
+import type { ArmProbe, BatchNormInspection, BoundaryGrid, LayerProbe, ProbeSnapshot } from './probes/types';
 import { tf, type Tensor } from './tf';
 
 /**
@@ -63,6 +64,28 @@ class Arm {
   }
 }
 
+/** Values of the step inspector's per-sample arrays kept per unit (the batch, or its first pixels for a conv). */
+export const INSPECT_SAMPLES = 32;
+/** Decision-boundary grid points per side. */
+export const BOUNDARY_SIZE = 48;
+
+/** A square grid over the data's extent (with a margin), row 0 at the top (largest x₂). */
+function boundaryGrid(dataset: Dataset): { grid: Tensor; size: number; extent: [number, number, number, number] } {
+  let r = 1;
+  for (const a of [dataset.trainX, dataset.testX]) for (const v of a) r = Math.max(r, Math.abs(v));
+  const half = Math.ceil(r * 1.1 * 10) / 10;
+  const size = BOUNDARY_SIZE;
+  const pts = new Float32Array(size * size * 2);
+  for (let row = 0; row < size; row++) {
+    for (let col = 0; col < size; col++) {
+      const k = (row * size + col) * 2;
+      pts[k] = -half + ((col + 0.5) / size) * 2 * half;
+      pts[k + 1] = half - ((row + 0.5) / size) * 2 * half;
+    }
+  }
+  return { grid: tf.tensor2d(pts, [size * size, 2]), size, extent: [-half, half, -half, half] };
+}
+
 export interface TrainerInfo {
   readonly architecture: Architecture;
   readonly arms: readonly { name: string; spec: ArmSpec; layout: readonly ParamInfo[]; learningRate: number }[];
@@ -82,6 +105,8 @@ export class LockstepTrainer implements TrainerInfo {
   private readonly testX: Tensor;
   private readonly testY: Tensor;
   private readonly probeX: Tensor;
+  /** 2-D datasets: the grid of input points the decision boundary is evaluated on. */
+  private readonly boundary: { grid: Tensor; size: number; extent: [number, number, number, number] } | null;
   private stepCount = 0;
 
   constructor(
@@ -97,6 +122,7 @@ export class LockstepTrainer implements TrainerInfo {
     this.testY = tf.tensor1d(dataset.testY, 'int32');
     const probeCount = Math.min(config.probe.batchSize, dataset.numTest);
     this.probeX = tf.slice(this.testX, [0, 0], [probeCount, flat]);
+    this.boundary = flat === 2 ? boundaryGrid(dataset) : null;
     this.arms = config.arms.map((armCfg) => {
       const spec = armSpec(armCfg, config);
       const layout = paramLayout(this.architecture, spec);
@@ -200,13 +226,22 @@ export class LockstepTrainer implements TrainerInfo {
       // The next training batch, training mode: gradients, batch moments, ICS.
       const { x, y } = this.uploadBatch(batchIndices);
       const batchCap: ForwardCapture = { preActivations: [], inputs: [], normInputs: [] };
-      const lossAt = (ps: readonly Tensor[], cap?: ForwardCapture) =>
-        crossEntropy(forward(this.architecture, arm.spec, arm.layout, ps, x, { kind: 'train' }, cap), y, this.architecture.numClasses);
-      const { value: batchLoss, grads } = tf.valueAndGrads((...ps: Tensor[]) => lossAt(ps))(arm.params);
+      const lossAt = (ps: readonly Tensor[], cap?: ForwardCapture, taps?: readonly Tensor[]) =>
+        crossEntropy(forward(this.architecture, arm.spec, arm.layout, ps, x, { kind: 'train' }, cap, taps), y, this.architecture.numClasses);
+      // Batch-norm arms get zero taps on each layer's output, whose gradients are the layers' ∂ℓ/∂y.
+      const isBN = arm.spec.norm === 'batch';
+      const taps = isBN ? hidden.map((l) => tf.zeros([batchIndices.length, ...l.outShape])) : [];
+      const P = arm.params.length;
+      const { value: batchLoss, grads: allGrads } = tf.valueAndGrads((...ps: Tensor[]) => lossAt(ps.slice(0, P), undefined, ps.slice(P)))([...arm.params, ...taps]);
+      const grads = allGrads.slice(0, P);
+      const dys = allGrads.slice(P);
       forward(this.architecture, arm.spec, arm.layout, arm.params, x, { kind: 'train' }, batchCap);
       const proposed = this.optimizer.step(arm.params, grads, arm.optState, this.stepCount, arm.learningRate).params;
       const trainLoss = arm.stepsSinceProbe > 0 ? tf.div(arm.lossSum, arm.stepsSinceProbe) : batchLoss;
       out.push(tf.stack([trainLoss, testLoss, testAcc]));
+      if (this.boundary) {
+        out.push(tf.softmax(forward(this.architecture, arm.spec, arm.layout, arm.params, this.boundary.grid, inference)));
+      }
 
       let bnIndex = 0;
       for (let j = 0; j < L; j++) {
@@ -238,8 +273,18 @@ export class LockstepTrainer implements TrainerInfo {
         );
         const run = running[j];
         if (run) {
-          const m = batchMoments(batchCap.normInputs[bnIndex++]!);
+          const xIn = batchCap.normInputs[bnIndex++]!;
+          const m = batchMoments(xIn);
           out.push(m.mean, m.variance, run.mean, run.variance);
+          // The step inspector: the §3 backward of this layer on this batch, from the engine's own function.
+          const units = hidden[j]!.units;
+          const gamma = this.paramOf(arm, j, 'gamma') ?? tf.ones([units]);
+          const beta = this.paramOf(arm, j, 'beta') ?? tf.zeros([units]);
+          const axes = batchNormAxes(xIn.rank);
+          const back = standardizeBackward(xIn, gamma, dys[j]!, axes, arm.spec.epsilon);
+          const s = Math.min(INSPECT_SAMPLES, m.count);
+          const firstRows = (t: Tensor) => tf.slice(tf.reshape(t, [-1, units]), [0, 0], [s, units]);
+          out.push(gamma, beta, back.dGamma, back.dBeta, back.dMean, back.dVariance, firstRows(xIn), firstRows(dys[j]!), firstRows(back.dx));
         }
       }
       return out.map((t) => tf.reshape(t, [-1]));
@@ -255,6 +300,7 @@ export class LockstepTrainer implements TrainerInfo {
     let part = 0;
     const next = (): Float32Array => take(sizes[part++]!);
     const [trainLoss, testLoss, testAccuracy] = next() as unknown as [number, number, number];
+    const boundary: BoundaryGrid | null = this.boundary ? { size: this.boundary.size, extent: this.boundary.extent, probs: next() } : null;
     if (arm.divergedAt === null && !(trainLoss < DIVERGED_LOSS)) arm.divergedAt = this.stepCount;
     const layers: LayerProbe[] = [];
     for (let j = 0; j < L; j++) {
@@ -263,6 +309,12 @@ export class LockstepTrainer implements TrainerInfo {
       const hist = next();
       const units = { percentiles: next(), mean: next(), std: next(), histogram: next() };
       const bn = arm.running[j] ? { batchMean: next(), batchVariance: next(), runningMean: next(), runningVariance: next() } : null;
+      let inspect: BatchNormInspection | null = null;
+      if (bn) {
+        const [gamma, beta, dGamma, dBeta, dMean, dVariance, x, dy, dx] = [next(), next(), next(), next(), next(), next(), next(), next(), next()] as Float32Array[];
+        const count = batchIndices.length * hidden[j]!.outShape.slice(0, -1).reduce((a, b) => a * b, 1);
+        inspect = { count, samples: x!.length / hidden[j]!.units, gamma: gamma!, beta: beta!, mean: bn.batchMean, variance: bn.batchVariance, dGamma: dGamma!, dBeta: dBeta!, dMean: dMean!, dVariance: dVariance!, x: x!, dy: dy!, dx: dx! };
+      }
       layers.push({
         pooled: { percentiles, mean: mean!, std: std!, histogram: hist.slice(1, bins + 1), underflow: hist[0]!, overflow: hist[bins + 1]! },
         units,
@@ -271,14 +323,21 @@ export class LockstepTrainer implements TrainerInfo {
         gradNorm: gradNorm!,
         ics: { l2: l2!, cos: cos! },
         bn,
+        inspect,
       });
     }
     tf.tidy(() => arm.lossSum.assign(tf.scalar(0)));
     arm.stepsSinceProbe = 0;
-    return { trainLoss, testLoss, testAccuracy, divergedAt: arm.divergedAt, layers };
+    return { trainLoss, testLoss, testAccuracy, divergedAt: arm.divergedAt, layers, boundary };
+  }
+
+  private paramOf(arm: Arm, layer: number, role: 'gamma' | 'beta'): Tensor | undefined {
+    const i = arm.layout.findIndex((p) => p.layer === layer && p.role === role);
+    return i >= 0 ? arm.params[i] : undefined;
   }
 
   dispose(): void {
+    this.boundary?.grid.dispose();
     for (const arm of this.arms) arm.dispose();
     tf.dispose([this.testX, this.testY, this.probeX]);
   }

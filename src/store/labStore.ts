@@ -16,10 +16,23 @@ export interface RunState {
   layers: LayerInfo[];
   inputShape: number[];
   numClasses: number;
+  dataset: string;
+  points: { xy: Float32Array; labels: Uint8Array } | null;
   step: number;
   playing: boolean;
   stepsPerSecond: number;
   error: string | null;
+}
+
+export interface ViewState {
+  /** The hidden layer the views show (0-based); clicking a layer in the network view sets it everywhere. */
+  layer: number;
+  /** One unit (channel) of that layer, or null for the whole layer pooled. */
+  unit: number | null;
+  theme: 'light' | 'dark';
+  /** Convergence view: log-scale loss axis and exponential smoothing factor (0 = none). */
+  logLoss: boolean;
+  smoothing: number;
 }
 
 export interface LabState {
@@ -30,8 +43,13 @@ export interface LabState {
   revision: number;
   /** The newest probe: histograms and per-unit values, which only the current picture needs. */
   latest: ProbeSnapshot | null;
+  /** Per arm, per layer, per probe: the [units × 5] per-unit percentiles (index-aligned with history steps). */
+  unitHistory: Float32Array[][][];
+  view: ViewState;
   executionMode: string;
   setConfig(config: ExperimentConfig): void;
+  setView(patch: Partial<ViewState>): void;
+  selectLayer(layer: number): void;
   receive(event: SessionEvent): void;
 }
 
@@ -43,19 +61,24 @@ const emptyRun = (): RunState => ({
   layers: [],
   inputShape: [],
   numClasses: 0,
+  dataset: '',
+  points: null,
   step: 0,
   playing: false,
   stepsPerSecond: 0,
   error: null,
 });
 
+/** Keeps every other entry of a series in place, and the last. */
+export function thinSeries<T>(a: T[]): void {
+  const out = a.filter((_, i) => i % 2 === 0 || i === a.length - 1);
+  a.length = 0;
+  a.push(...out);
+}
+
 /** Thins every series of a history to every other point, keeping the first and the last. */
 export function thinHistory(history: ArmHistory[]): void {
-  const thin = (a: number[]) => {
-    const out = a.filter((_, i) => i % 2 === 0 || i === a.length - 1);
-    a.length = 0;
-    a.push(...out);
-  };
+  const thin = thinSeries<number>;
   for (const arm of history) {
     [arm.steps, arm.trainLoss, arm.testLoss, arm.testAccuracy].forEach(thin);
     for (const l of arm.layers) {
@@ -73,15 +96,21 @@ export function createLabStore(config: ExperimentConfig): StoreApi<LabState> {
     history: [],
     revision: 0,
     latest: null,
+    unitHistory: [],
+    view: { layer: Math.max(0, config.model.depth - 1), unit: null, theme: 'light', logLoss: false, smoothing: 0 },
     executionMode: '',
     setConfig: (next) => set({ config: next }),
+    setView: (patch) => set({ view: { ...get().view, ...patch } }),
+    selectLayer: (layer) => set({ view: { ...get().view, layer, unit: null } }),
     receive: (e) => {
       const { run } = get();
       if (e.type === 'ready') {
         set({
-          run: { ...emptyRun(), runId: e.runId, status: 'ready', backend: e.backend, arms: e.arms, layers: e.layers, inputShape: e.inputShape, numClasses: e.numClasses },
+          run: { ...emptyRun(), runId: e.runId, status: 'ready', backend: e.backend, arms: e.arms, layers: e.layers, inputShape: e.inputShape, numClasses: e.numClasses, dataset: e.dataset, points: e.points },
           history: createHistory(e.arms, e.layers.map((l) => l.units)),
+          unitHistory: e.arms.map(() => e.layers.map(() => [])),
           latest: null,
+          view: { ...get().view, layer: Math.min(get().view.layer, e.layers.length - 1), unit: null },
           revision: get().revision + 1,
         });
         return;
@@ -97,9 +126,13 @@ export function createLabStore(config: ExperimentConfig): StoreApi<LabState> {
         }
         return;
       }
-      const history = get().history;
+      const { history, unitHistory } = get();
       appendProbe(history, e.snapshot);
-      if ((history[0]?.steps.length ?? 0) > MAX_HISTORY_POINTS) thinHistory(history);
+      e.snapshot.arms.forEach((a, i) => a.layers.forEach((l, j) => unitHistory[i]?.[j]?.push(l.units.percentiles)));
+      if ((history[0]?.steps.length ?? 0) > MAX_HISTORY_POINTS) {
+        thinHistory(history);
+        for (const arm of unitHistory) for (const layer of arm) thinSeries(layer);
+      }
       set({ latest: e.snapshot, revision: get().revision + 1, run: { ...run, step: Math.max(run.step, e.snapshot.step) } });
     },
   }));

@@ -33,7 +33,18 @@ export interface LayerInfo {
 
 export type SessionEvent =
   /** A run was (re)built: the backend in use, the network of each arm. `runId` tags every later event of it. */
-  | { type: 'ready'; runId: number; backend: BackendChoice; arms: ArmInfo[]; layers: LayerInfo[]; inputShape: number[]; numClasses: number; dataset: string }
+  | {
+      type: 'ready';
+      runId: number;
+      backend: BackendChoice;
+      arms: ArmInfo[];
+      layers: LayerInfo[];
+      inputShape: number[];
+      numClasses: number;
+      dataset: string;
+      /** 2-D datasets: the test points, [x0, y0, x1, y1, …] and their labels, for the decision-boundary view. */
+      points: { xy: Float32Array; labels: Uint8Array } | null;
+    }
   /** Progress between probes: cheap, at most one per animation frame. */
   | { type: 'progress'; runId: number; step: number; playing: boolean; stepsPerSecond: number }
   /** A probe's read-back (typed arrays are transferred, not copied). */
@@ -47,6 +58,7 @@ export function transferables(snapshot: ProbeSnapshot): ArrayBuffer[] {
     if (a && a.buffer instanceof ArrayBuffer) out.add(a.buffer);
   };
   for (const arm of snapshot.arms) {
+    add(arm.boundary?.probs);
     for (const l of arm.layers) {
       add(l.pooled.percentiles);
       add(l.pooled.histogram);
@@ -55,6 +67,7 @@ export function transferables(snapshot: ProbeSnapshot): ArrayBuffer[] {
       add(l.units.std);
       add(l.units.histogram);
       if (l.bn) Object.values(l.bn).forEach(add);
+      if (l.inspect) [l.inspect.gamma, l.inspect.beta, l.inspect.dGamma, l.inspect.dBeta, l.inspect.dMean, l.inspect.dVariance, l.inspect.x, l.inspect.dy, l.inspect.dx].forEach(add);
     }
   }
   return [...out];

@@ -104,6 +104,7 @@ export class TrainingSession {
       inputShape: [...trainer.architecture.inputShape],
       numClasses: trainer.architecture.numClasses,
       dataset: data.name,
+      points: data.inputShape.length === 1 && data.inputShape[0] === 2 ? { xy: data.testX.slice(), labels: data.testY.slice() } : null,
     });
     await this.probe();
   }

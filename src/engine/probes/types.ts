@@ -30,6 +30,29 @@ export interface BatchNormStats {
   runningVariance: Float32Array;
 }
 
+/**
+ * One batch-norm layer on the probe step's training mini-batch, for the step inspector: the forward numbers of
+ * x → μ_B, σ²_B → x̂ → y = γx̂ + β and the backward quantities of Ioffe & Szegedy §3, from the engine's own
+ * backward (standardizeBackward). Per-sample arrays hold the first `samples` values of each unit's batch.
+ */
+export interface BatchNormInspection {
+  /** m: values per statistic (batch size, or batch × height × width for a convolution). */
+  count: number;
+  samples: number;
+  gamma: Float32Array;
+  beta: Float32Array;
+  mean: Float32Array;
+  variance: Float32Array;
+  dGamma: Float32Array;
+  dBeta: Float32Array;
+  dMean: Float32Array;
+  dVariance: Float32Array;
+  /** [samples × units], sample-major: x, ∂ℓ/∂y and ∂ℓ/∂x of the first samples. */
+  x: Float32Array;
+  dy: Float32Array;
+  dx: Float32Array;
+}
+
 export interface LayerProbe {
   /** The nonlinearity's input over the fixed probe batch, pooled over the layer's units. */
   pooled: DistributionSummary;
@@ -43,6 +66,17 @@ export interface LayerProbe {
   /** Santurkar et al. (2018): ‖G − G′‖₂ and cos(G, G′), G′ the gradient after the earlier layers' update. */
   ics: { l2: number; cos: number };
   bn: BatchNormStats | null;
+  inspect: BatchNormInspection | null;
+}
+
+/** An arm's predictions on a grid over the 2-D input plane (2-D datasets only), for the decision boundary. */
+export interface BoundaryGrid {
+  /** Grid points per side. */
+  size: number;
+  /** [xMin, xMax, yMin, yMax] of the plane covered; row 0 is y = yMax. */
+  extent: [number, number, number, number];
+  /** [size × size × numClasses] softmax probabilities, row-major. */
+  probs: Float32Array;
 }
 
 export interface ArmProbe {
@@ -53,6 +87,7 @@ export interface ArmProbe {
   /** Probe step at which this arm's mean loss passed DIVERGED_LOSS or stopped being finite; it trains no further. */
   divergedAt: number | null;
   layers: LayerProbe[];
+  boundary: BoundaryGrid | null;
 }
 
 export interface ProbeSnapshot {
