@@ -19,7 +19,8 @@ export default tseslint.config(
     },
   },
   {
+    // Node scripts; the Playwright ones also hold functions that run in the page.
     files: ['**/*.{js,mjs}'],
-    languageOptions: { globals: { ...globals.node } },
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 );

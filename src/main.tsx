@@ -10,6 +10,7 @@ import './ui/styles.css';
 async function start(): Promise<void> {
   const config = presetConfig('ioffe-mnist');
   const store = createLabStore(config);
+  store.getState().setView({ theme: matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light' });
   const client = await createSessionClient((e) => store.getState().receive(e), {
     forceMainThread: new URLSearchParams(location.search).has('mainthread'),
   });

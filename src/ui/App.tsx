@@ -1,30 +1,137 @@
-import { useLab } from '../store/context';
-import { Transport } from './Transport';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { ExperimentConfig } from '../config/schema';
+import { useLab, useLabStore, useSend } from '../store/context';
+import { Controls } from './Controls';
+import { HelpDialog } from './HelpDialog';
 import { Summary } from './Summary';
+import { Transport } from './Transport';
+import { useShortcuts } from './useShortcuts';
+import { ConvergenceView } from '../views/convergence/ConvergenceView';
+import { DistributionsView } from '../views/distributions/DistributionsView';
+import { IcsView } from '../views/ics/IcsView';
+import { InspectorView } from '../views/inspector/InspectorView';
+import { NetworkView } from '../views/network/NetworkView';
+import { BoundaryView } from '../views/boundary/BoundaryView';
+
+interface Notice {
+  id: number;
+  kind: 'info' | 'error';
+  text: string;
+}
 
 export function App() {
+  const store = useLabStore();
+  const send = useSend();
   const backend = useLab((s) => s.run.backend);
   const status = useLab((s) => s.run.status);
   const error = useLab((s) => s.run.error);
   const mode = useLab((s) => s.executionMode);
+  const theme = useLab((s) => s.view.theme);
+  const has2D = useLab((s) => s.run.points !== null);
+  const [speed, setSpeed] = useState<number | null>(null);
+  const [help, setHelp] = useState(false);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const noticeId = useRef(0);
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  // ?to=N trains the first run to step N and stops there (the screenshots and, later, share links use it).
+  const runId = useLab((s) => s.run.runId);
+  const startedTo = useRef(false);
+  useEffect(() => {
+    const to = Number(new URLSearchParams(location.search).get('to'));
+    if (!startedTo.current && runId > 0 && Number.isInteger(to) && to > 0) {
+      startedTo.current = true;
+      send({ type: 'runTo', step: Math.min(to, 1_000_000) });
+    }
+  }, [runId, send]);
+  useEffect(() => {
+    if (!notice) return;
+    const t = setTimeout(() => setNotice((n) => (n?.id === notice.id ? null : n)), notice.kind === 'error' ? 8000 : 3500);
+    return () => clearTimeout(t);
+  }, [notice]);
+
+  const say = useCallback((kind: Notice['kind'], text: string) => setNotice({ id: ++noticeId.current, kind, text }), []);
+  const apply = useCallback(
+    (config: ExperimentConfig, what: string) => {
+      store.getState().setConfig(config);
+      send({ type: 'configure', config, backend: 'auto' });
+      say('info', `Run reset to step 0: ${what} changed.`);
+    },
+    [store, send, say],
+  );
+  const onSpeed = useCallback(
+    (v: number | null) => {
+      setSpeed(v);
+      send({ type: 'setSpeed', stepsPerSecond: v });
+    },
+    [send],
+  );
+  const toggleTheme = useCallback(() => store.getState().setView({ theme: store.getState().view.theme === 'dark' ? 'light' : 'dark' }), [store]);
+  const shortcuts = useMemo(
+    () => ({
+      Space: () => {
+        const s = store.getState().run;
+        if (s.status === 'ready') send({ type: s.playing ? 'pause' : 'play' });
+      },
+      ArrowRight: () => {
+        const s = store.getState().run;
+        if (s.status === 'ready' && !s.playing) send({ type: 'step' });
+      },
+      r: () => send({ type: 'reset' }),
+      t: toggleTheme,
+      '?': () => setHelp(true),
+    }),
+    [store, send, toggleTheme],
+  );
+  useShortcuts(shortcuts);
+
   return (
     <div className="app">
       <header className="app-header">
-        <h1>BatchNorm Explorer</h1>
-        <Transport />
+        <h1>
+          BatchNorm <span>Explorer</span>
+        </h1>
+        <Transport speed={speed} onSpeed={onSpeed} />
         <p className="backend" title={backend?.reason ?? ''}>
-          {status === 'starting' ? 'starting…' : backend ? `backend: ${backend.name}` : ''}
-          {mode ? ` · ${mode}` : ''}
+          {status === 'starting' ? 'starting the engine…' : backend ? <>backend <strong>{backend.name}</strong></> : null}
+          {mode ? <span className="mode"> · {mode}</span> : null}
         </p>
+        <button type="button" className="icon" onClick={toggleTheme} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`} title="Theme (T)">
+          {theme === 'dark' ? '☀' : '☾'}
+        </button>
+        <button type="button" className="icon" onClick={() => setHelp(true)} aria-label="Help and keyboard shortcuts" title="Help (?)">
+          ?
+        </button>
       </header>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <main>
+      <aside className="sidebar">
+        <Controls apply={apply} onError={(m) => say('error', m)} />
+      </aside>
+      <main className="views">
+        {error && (
+          <p className="banner error" role="alert">
+            {error} The settings are kept; press Reset to try again.
+          </p>
+        )}
         <Summary />
+        <div className="view-grid">
+          <ConvergenceView />
+          <DistributionsView />
+          {has2D && <BoundaryView />}
+          <div className="span-all">
+            <NetworkView />
+          </div>
+          <IcsView />
+          <InspectorView />
+        </div>
       </main>
+      {notice && (
+        <div className={`toast ${notice.kind}`} role={notice.kind === 'error' ? 'alert' : undefined}>
+          {notice.text}
+        </div>
+      )}
+      <HelpDialog open={help} onClose={() => setHelp(false)} />
     </div>
   );
 }

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../config/schema';
+import { formatNumber, logToSlider, sliderToLog, withChange } from './controlsModel';
+
+describe('controls model', () => {
+  it('changes one field and validates the whole', () => {
+    const c = parseConfig({});
+    const n = withChange(c, 'optimizer.learningRate', 0.05);
+    expect(n.optimizer.learningRate).toBe(0.05);
+    expect(c.optimizer.learningRate).toBe(0.5);
+    expect(() => withChange(c, 'optimizer.learningRate', 50)).toThrow(/learningRate/);
+  });
+
+  it('switches a CNN back to an MLP when the dataset becomes 2-D', () => {
+    const cnn = withChange(parseConfig({}), 'model.kind', 'cnn');
+    expect(cnn.model.width).toBe(64);
+    expect(withChange(cnn, 'dataset.name', 'spirals').model.kind).toBe('mlp');
+  });
+
+  it('maps log sliders both ways', () => {
+    expect(sliderToLog(logToSlider(0.05, 1e-4, 10), 1e-4, 10)).toBeCloseTo(0.05, 6);
+    expect(logToSlider(1e-4, 1e-4, 10)).toBe(0);
+    expect(logToSlider(10, 1e-4, 10)).toBe(1000);
+  });
+
+  it('formats numbers compactly', () => {
+    expect(formatNumber(0.5)).toBe('0.5');
+    expect(formatNumber(0.00001)).toBe('1.0e−5');
+    expect(formatNumber(60)).toBe('60');
+  });
+});

@@ -1,0 +1,97 @@
+import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { logToSlider, sliderToLog } from './controlsModel';
+
+interface FieldProps {
+  label: string;
+  /** The current value as shown, with units. */
+  display?: ReactNode;
+  hint?: string;
+  children: (id: string) => ReactNode;
+}
+
+/** A labelled control row: label and current value on one line, the control under it. */
+export function Field({ label, display, hint, children }: FieldProps) {
+  const id = useId();
+  return (
+    <div className="field" title={hint}>
+      <div className="field-head">
+        <label htmlFor={id}>{label}</label>
+        {display !== undefined && <output htmlFor={id}>{display}</output>}
+      </div>
+      {children(id)}
+    </div>
+  );
+}
+
+export function SelectField<T extends string>(props: {
+  label: string;
+  value: T;
+  options: readonly (readonly [T, string])[];
+  onChange: (v: T) => void;
+  hint?: string;
+  disabled?: (v: T) => boolean;
+}) {
+  return (
+    <Field label={props.label} hint={props.hint}>
+      {(id) => (
+        <select id={id} value={props.value} onChange={(e) => props.onChange(e.target.value as T)}>
+          {props.options.map(([v, text]) => (
+            <option key={v} value={v} disabled={props.disabled?.(v)}>
+              {text}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+/**
+ * A slider that shows its value while dragging but commits only when released (the native change event), so a
+ * drag across the learning-rate range restarts the run once, not forty times.
+ */
+export function SliderField(props: {
+  label: string;
+  value: number;
+  min: number;
+  max: number;
+  step?: number;
+  log?: boolean;
+  format: (v: number) => ReactNode;
+  onCommit: (v: number) => void;
+  hint?: string;
+}) {
+  const { min, max, log, value, onCommit } = props;
+  const [draft, setDraft] = useState<number | null>(null);
+  const ref = useRef<HTMLInputElement>(null);
+  const toValue = useCallback((pos: number) => (log ? sliderToLog(pos, min, max) : pos), [log, min, max]);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const commit = () => {
+      setDraft(null);
+      const v = toValue(Number(el.value));
+      if (v !== value) onCommit(v);
+    };
+    el.addEventListener('change', commit);
+    return () => el.removeEventListener('change', commit);
+  }, [toValue, value, onCommit]);
+  const shown = draft ?? value;
+  return (
+    <Field label={props.label} display={props.format(shown)} hint={props.hint}>
+      {(id) => (
+        <input
+          ref={ref}
+          id={id}
+          type="range"
+          min={log ? 0 : min}
+          max={log ? 1000 : max}
+          step={log ? 1 : (props.step ?? 1)}
+          value={log ? logToSlider(shown, min, max) : shown}
+          aria-valuetext={String(shown)}
+          onChange={(e) => setDraft(toValue(Number(e.target.value)))}
+        />
+      )}
+    </Field>
+  );
+}

@@ -1,0 +1,362 @@
+import { useId, useLayoutEffect, useMemo, useRef, useState, type PointerEvent, type ReactNode } from 'react';
+import { format, scaleLinear, scaleLog } from 'd3';
+import { useLab } from '../../store/context';
+import { ArmLegend } from '../common/ArmLegend';
+import { ViewFigure } from '../common/ViewFigure';
+import { armColor, armDash } from '../common/palette';
+import { useSize } from '../common/useSize';
+import {
+  MAX_SMOOTHING,
+  convergenceLayout,
+  convergenceSeries,
+  formatAccuracy,
+  formatAccuracyTick,
+  formatLoss,
+  lossDefined,
+  lossDomain,
+  lossTicks,
+  nearestIndex,
+  seriesPath,
+  stepDomain,
+  tooltipPosition,
+  type ConvergenceSeries,
+} from './convergenceMath';
+import './convergence.css';
+
+/** Fixed height: no layout shift while data streams. */
+const HEIGHT = 260;
+
+const fmtStep = format(',');
+const fmtStepTick = format('~s');
+
+interface Hover {
+  step: number;
+  /** Pointer position within the plot box, for the tooltip. */
+  px: number;
+  py: number;
+}
+
+type Key = 'trainLoss' | 'testLoss' | 'testAccuracy';
+
+/** The drawn value of a series: smoothed when smoothing is on, else raw. */
+const drawn = (s: ConvergenceSeries, key: Key) => (s.smooth ? s.smooth[key] : s[key]);
+
+/**
+ * Training loss, test loss and test accuracy of every arm over training steps (Ioffe & Szegedy's Figure 1a),
+ * with a log-scale loss axis and TensorBoard-style smoothing.
+ */
+export function ConvergenceView() {
+  const revision = useLab((s) => s.revision);
+  const history = useLab((s) => s.history);
+  const arms = useLab((s) => s.run.arms);
+  const numClasses = useLab((s) => s.run.numClasses);
+  const theme = useLab((s) => s.view.theme);
+  const logLoss = useLab((s) => s.view.logLoss);
+  const smoothing = useLab((s) => s.view.smoothing);
+  const setView = useLab((s) => s.setView);
+  const [ref, size] = useSize<HTMLDivElement>();
+  const [hover, setHover] = useState<Hover | null>(null);
+  const clipId = `conv-clip${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
+
+  // History arrays grow in place: `revision` is what says they changed.
+  const series = useMemo(() => (revision >= 0 ? convergenceSeries(history, smoothing) : []), [revision, history, smoothing]);
+  const [xLo, xHi] = useMemo(() => stepDomain(series), [series]);
+  const [lLo, lHi] = useMemo(() => lossDomain(series, logLoss), [series, logLoss]);
+  const layout = convergenceLayout(size.width, HEIGHT);
+  const { margin, innerHeight, chartWidth, lossX, accX } = layout;
+  const top = margin.top;
+  const bottom = top + innerHeight;
+  const empty = series.every((s) => s.steps.length === 0);
+  // All arms train in lockstep; the longest step list is the reference for the crosshair.
+  const refSteps = series.reduce<readonly number[]>((a, s) => (s.steps.length > a.length ? s.steps : a), []);
+
+  const scales = useMemo(() => {
+    const x = scaleLinear().domain([xLo, xHi]).range([0, chartWidth]);
+    const yRange = [top + innerHeight, top];
+    const yLoss = logLoss ? scaleLog().domain([lLo, lHi]).range(yRange) : scaleLinear().domain([lLo, lHi]).range(yRange);
+    const yAcc = scaleLinear().domain([0, 1]).range(yRange);
+    return { x, yLoss, yAcc };
+  }, [xLo, xHi, chartWidth, top, innerHeight, logLoss, lLo, lHi]);
+  const { x, yLoss, yAcc } = scales;
+
+  const paths = useMemo(() => {
+    const def = lossDefined(logLoss);
+    return series.map((s) => ({
+      raw: s.smooth
+        ? {
+            trainLoss: seriesPath(s.steps, s.trainLoss, x, yLoss, def),
+            testLoss: seriesPath(s.steps, s.testLoss, x, yLoss, def),
+            testAccuracy: seriesPath(s.steps, s.testAccuracy, x, yAcc),
+          }
+        : null,
+      trainLoss: seriesPath(s.steps, drawn(s, 'trainLoss'), x, yLoss, def),
+      testLoss: seriesPath(s.steps, drawn(s, 'testLoss'), x, yLoss, def),
+      testAccuracy: seriesPath(s.steps, drawn(s, 'testAccuracy'), x, yAcc),
+    }));
+  }, [series, x, yLoss, yAcc, logLoss]);
+
+  // Steps are whole numbers: no ticks at 0.5 while the axis is still [0, 1].
+  const xTicks = empty ? [] : x.ticks(Math.max(2, Math.floor(chartWidth / 70))).filter(Number.isInteger);
+  const lTicks = lossTicks([lLo, lHi], logLoss, innerHeight);
+  const aTicks = yAcc.ticks(Math.max(2, Math.floor(innerHeight / 38)));
+  const chance = numClasses > 1 ? 1 / numClasses : null;
+  const colors = series.map((_, i) => armColor(i, theme));
+
+  const onMove = (chartLeft: number) => (e: PointerEvent<SVGRectElement>) => {
+    const r = e.currentTarget.ownerSVGElement!.getBoundingClientRect();
+    const px = e.clientX - r.left;
+    const py = e.clientY - r.top;
+    const t = nearestIndex(refSteps, x.invert(Math.max(0, Math.min(chartWidth, px - chartLeft))));
+    setHover(t < 0 ? null : { step: refSteps[t]!, px, py });
+  };
+  const hoverIdx = hover ? series.map((s) => nearestIndex(s.steps, hover.step)) : [];
+
+  const tools = (
+    <div className="conv-tools">
+      <label>
+        <input type="checkbox" checked={logLoss} onChange={(e) => setView({ logLoss: e.target.checked })} /> log scale
+      </label>
+      <label className="conv-smoothing">
+        smoothing
+        <input
+          type="range"
+          min={0}
+          max={MAX_SMOOTHING}
+          step={0.05}
+          value={smoothing}
+          onChange={(e) => setView({ smoothing: Number(e.target.value) })}
+          aria-valuetext={smoothing > 0 ? `exponential moving average, weight ${smoothing.toFixed(2)}` : 'off'}
+        />
+        <output className="conv-smoothing-value">{smoothing > 0 ? smoothing.toFixed(2) : 'off'}</output>
+      </label>
+    </div>
+  );
+
+  const legend = (
+    <div className="conv-legend">
+      <ArmLegend />
+      <ul className="conv-key" aria-label="Line styles">
+        <li>
+          <svg width="26" height="10" aria-hidden="true">
+            <line x1="1" x2="25" y1="5" y2="5" className="conv-key-train" />
+          </svg>
+          train loss (thin)
+        </li>
+        <li>
+          <svg width="26" height="10" aria-hidden="true">
+            <line x1="1" x2="25" y1="5" y2="5" className="conv-key-test" />
+          </svg>
+          test loss, accuracy (thick)
+        </li>
+        {smoothing > 0 && (
+          <li>
+            <svg width="26" height="10" aria-hidden="true">
+              <line x1="1" x2="25" y1="5" y2="5" className="conv-key-raw" />
+            </svg>
+            raw (faint)
+          </li>
+        )}
+      </ul>
+    </div>
+  );
+
+  const chart = (kind: 'loss' | 'acc', left: number) => {
+    const isLoss = kind === 'loss';
+    const y = isLoss ? yLoss : yAcc;
+    const ticks = isLoss ? lTicks : aTicks.map((v) => ({ value: v, label: formatAccuracyTick(v) }));
+    return (
+      <g transform={`translate(${left},0)`}>
+        <text className="conv-chart-title" x={0} y={margin.top - 8}>
+          {isLoss ? 'loss' : 'test accuracy'}
+        </text>
+        <rect className="conv-frame" x={0} y={margin.top} width={chartWidth} height={innerHeight} />
+        {ticks.map((t) => (
+          <g key={t.value} transform={`translate(0,${y(t.value)})`}>
+            {t.label !== '' && <line className="conv-grid" x2={chartWidth} />}
+            <line className="conv-tick-mark" x1={-4} x2={0} />
+            {t.label !== '' && (
+              <text className="conv-tick" x={-7} dy="0.32em" textAnchor="end">
+                {t.label}
+              </text>
+            )}
+          </g>
+        ))}
+        {xTicks.map((s) => (
+          <g key={s} transform={`translate(${x(s)},${bottom})`}>
+            <line className="conv-tick-mark" y2={5} />
+            <text className="conv-tick" y={18} textAnchor={x(s) > chartWidth - 14 ? 'end' : 'middle'}>
+              {fmtStepTick(s)}
+            </text>
+          </g>
+        ))}
+        <text className="conv-axis-label" transform={`translate(${-margin.left + 13},${margin.top + innerHeight / 2}) rotate(-90)`} textAnchor="middle">
+          {isLoss ? `cross-entropy${logLoss ? ' (log)' : ''}` : 'accuracy (%)'}
+        </text>
+        <text className="conv-axis-label" x={chartWidth / 2} y={HEIGHT - 5} textAnchor="middle">
+          training step
+        </text>
+        {!isLoss && chance !== null && (
+          <g className="conv-chance">
+            <line x1={0} x2={chartWidth} y1={yAcc(chance)} y2={yAcc(chance)} />
+            <text x={chartWidth - 4} y={yAcc(chance) - 4} textAnchor="end">
+              chance
+            </text>
+          </g>
+        )}
+        <g clipPath={`url(#${clipId})`}>
+          {paths.map((p, i) => (
+            <g key={series[i]!.name} stroke={colors[i]} strokeDasharray={armDash(i)} fill="none">
+              {p.raw &&
+                (isLoss ? (
+                  <>
+                    <path d={p.raw.trainLoss} className="conv-line conv-train conv-raw" />
+                    <path d={p.raw.testLoss} className="conv-line conv-test conv-raw" />
+                  </>
+                ) : (
+                  <path d={p.raw.testAccuracy} className="conv-line conv-test conv-raw" />
+                ))}
+              {isLoss ? (
+                <>
+                  <path d={p.trainLoss} className="conv-line conv-train" />
+                  <path d={p.testLoss} className="conv-line conv-test" />
+                </>
+              ) : (
+                <path d={p.testAccuracy} className="conv-line conv-test" />
+              )}
+            </g>
+          ))}
+        </g>
+        {isLoss &&
+          series.map((s, i) =>
+            s.divergedAt !== null && s.divergedAt >= xLo && s.divergedAt <= xHi ? (
+              <g key={s.name} className="conv-diverged" transform={`translate(${x(s.divergedAt)},0)`}>
+                <title>{`${s.name} diverged at step ${fmtStep(s.divergedAt)}`}</title>
+                <line y1={margin.top} y2={bottom} stroke={colors[i]} />
+                <text y={margin.top + 12} textAnchor="middle" style={{ fill: colors[i] }}>
+                  ✕
+                </text>
+              </g>
+            ) : null,
+          )}
+        {hover && (
+          <g className="conv-crosshair" pointerEvents="none">
+            <line x1={x(hover.step)} x2={x(hover.step)} y1={margin.top} y2={bottom} />
+            {series.flatMap((s, i) => {
+              const t = hoverIdx[i]!;
+              const keys: Key[] = isLoss ? ['trainLoss', 'testLoss'] : ['testAccuracy'];
+              return keys.map((k) => {
+                const v = drawn(s, k)[t];
+                const ok = v !== undefined && (isLoss ? lossDefined(logLoss)(v) : Number.isFinite(v));
+                if (!ok || t < 0) return null;
+                const cy = y(v);
+                if (cy < margin.top || cy > bottom) return null;
+                return <circle key={`${s.name}-${k}`} cx={x(s.steps[t]!)} cy={cy} r={k === 'trainLoss' ? 2.5 : 3.5} fill={colors[i]} />;
+              });
+            })}
+          </g>
+        )}
+        {empty && (
+          <text className="conv-empty" x={chartWidth / 2} y={margin.top + innerHeight / 2} textAnchor="middle">
+            {chartWidth < 200 ? (
+              <>
+                <tspan x={chartWidth / 2} dy="-0.6em">
+                  waiting for{' '}
+                </tspan>
+                <tspan x={chartWidth / 2} dy="1.3em">
+                  the first probe…
+                </tspan>
+              </>
+            ) : (
+              'waiting for the first probe…'
+            )}
+          </text>
+        )}
+        {!empty && (
+          <rect className="conv-overlay" x={0} y={margin.top} width={chartWidth} height={innerHeight} onPointerMove={onMove(left)} onPointerDown={onMove(left)} onPointerLeave={() => setHover(null)} />
+        )}
+      </g>
+    );
+  };
+
+  return (
+    <ViewFigure
+      title="Convergence"
+      caption="Batch norm reaches a given accuracy in fewer steps: compare the curves early on, when the plain network is still on its plateau."
+      tools={tools}
+      legend={legend}
+      className="view-convergence"
+    >
+      <div ref={ref} className="conv-plot" style={{ height: HEIGHT }}>
+        {size.width > 0 && (
+          <svg width={size.width} height={HEIGHT} role="img" aria-label="Training loss, test loss and test accuracy of each arm over training steps">
+            <defs>
+              <clipPath id={clipId}>
+                <rect x={0} y={margin.top} width={chartWidth} height={innerHeight} />
+              </clipPath>
+            </defs>
+            {chart('loss', lossX)}
+            {chart('acc', accX)}
+          </svg>
+        )}
+        {hover && (
+          <Tooltip px={hover.px} py={hover.py} boxWidth={size.width}>
+            <div className="conv-tooltip-head">
+              step {fmtStep(hover.step)}
+              {smoothing > 0 && <span className="conv-tooltip-note"> · exact (smoothed)</span>}
+            </div>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col" />
+                  <th scope="col">train loss</th>
+                  <th scope="col">test loss</th>
+                  <th scope="col">test acc.</th>
+                </tr>
+              </thead>
+              <tbody>
+                {series.map((s, i) => {
+                  const t = hoverIdx[i]!;
+                  const cell = (k: Key, fmt: (v: number | undefined) => string) => (
+                    <td>
+                      {fmt(s[k][t])}
+                      {s.smooth && <span className="conv-smoothed"> ({fmt(s.smooth[k][t])})</span>}
+                    </td>
+                  );
+                  return (
+                    <tr key={s.name}>
+                      <th scope="row">
+                        <span className="conv-swatch" style={{ background: colors[i] }} aria-hidden="true" />
+                        {arms[i]?.name ?? s.name}
+                        {s.divergedAt !== null && hover.step >= s.divergedAt && <span className="conv-diverged-note"> diverged at {fmtStep(s.divergedAt)}</span>}
+                      </th>
+                      {cell('trainLoss', formatLoss)}
+                      {cell('testLoss', formatLoss)}
+                      {cell('testAccuracy', formatAccuracy)}
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </Tooltip>
+        )}
+      </div>
+    </ViewFigure>
+  );
+}
+
+/** The hover read-out: measured after layout and placed beside the pointer, inside the plot box. */
+function Tooltip({ px, py, boxWidth, children }: { px: number; py: number; boxWidth: number; children: ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const { left, top } = tooltipPosition(px, py, el.offsetWidth, el.offsetHeight, boxWidth, HEIGHT);
+    el.style.left = `${left}px`;
+    el.style.top = `${top}px`;
+  });
+  return (
+    <div ref={ref} className="conv-tooltip" role="status">
+      {children}
+    </div>
+  );
+}

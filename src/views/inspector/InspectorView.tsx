@@ -1,0 +1,277 @@
+import { useMemo, useState, type ReactNode } from 'react';
+import { useLab } from '../../store/context';
+import { ViewFigure } from '../common/ViewFigure';
+import { useSize } from '../common/useSize';
+import { armColor, armDash } from '../common/palette';
+import { StatScatter } from './StatScatter';
+import { Tex } from './Tex';
+import {
+  backwardTex,
+  batchNormArms,
+  forwardTex,
+  inspectionUnits,
+  momentumConventions,
+  numberParts,
+  besselFactor,
+  formatNumber,
+  DX_FORMULA_TEXT,
+  SAMPLE_COLUMNS,
+  SAMPLE_COLUMN_TEX,
+  sampleValue,
+  resolveUnit,
+  scatterDomain,
+  statScatters,
+  unitDetail,
+  type TexLine,
+} from './inspectorMath';
+import './inspector.css';
+
+const TITLE = 'Inside batch norm';
+const CAPTION = 'One batch-norm unit on the current mini-batch: forward normalization and the §3 backward pass of Ioffe & Szegedy, in the engine’s numbers.';
+/** Rows of the sample table (of the `samples` the engine sends). */
+const MAX_ROWS = 6;
+/** Height of one scatter; the two stack in the left column. */
+const SCATTER_HEIGHT = 86;
+
+/** A number in the inspector's format, with the power of ten as a real superscript. */
+function Num({ v }: { v: number }) {
+  const { mantissa, exponent } = numberParts(v);
+  const m = mantissa.replace('-', '−');
+  return (
+    <span title={String(v)}>
+      {m}
+      {exponent !== null && (
+        <>
+          ×10<sup>{String(exponent).replace('-', '−')}</sup>
+        </>
+      )}
+    </span>
+  );
+}
+
+function TexLines({ lines, label }: { lines: TexLine[]; label: string }) {
+  return (
+    <div className="inspector-eqs" role="list" aria-label={label}>
+      {lines.map((l) => (
+        <div className={l.continued ? 'inspector-eq inspector-eq-continued' : 'inspector-eq'} role="listitem" key={l.formula}>
+          <Tex tex={l.formula} className="inspector-formula" />
+          {l.value && <Tex tex={l.value} className="inspector-value" />}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** The step inspector: one batch-norm layer's batch vs running statistics, and one unit's forward and backward pass. */
+export function InspectorView() {
+  const arms = useLab((s) => s.run.arms);
+  const layer = useLab((s) => s.view.layer);
+  const selectedUnit = useLab((s) => s.view.unit);
+  const theme = useLab((s) => s.view.theme);
+  const latest = useLab((s) => s.latest);
+  const epsilon = useLab((s) => s.config.normalization.epsilon);
+  const momentum = useLab((s) => s.config.normalization.momentum);
+  const setView = useLab((s) => s.setView);
+
+  const bnArms = useMemo(() => batchNormArms(arms), [arms]);
+  const [picked, setPicked] = useState<number | null>(null);
+  const arm = picked !== null && bnArms.includes(picked) ? picked : (bnArms[0] ?? null);
+  const [hovered, setHovered] = useState<number | null>(null);
+  const [pass, setPass] = useState<'forward' | 'backward'>('forward');
+  // On the always-present frame: useSize observes the element it finds at mount.
+  const [frameRef, frameSize] = useSize<HTMLDivElement>();
+
+  const probe = arm !== null ? latest?.arms[arm]?.layers[layer] : undefined;
+  const bn = probe?.bn ?? null;
+  const inspect = probe?.inspect ?? null;
+  const units = bn ? bn.batchMean.length : inspect ? inspectionUnits(inspect) : 0;
+  const { unit: chosenUnit, chosen } = resolveUnit(selectedUnit, units);
+  const unit = hovered !== null && hovered < units ? hovered : chosenUnit;
+
+  const scatters = useMemo(() => {
+    if (!bn) return null;
+    const pts = statScatters(bn);
+    return { ...pts, meanDomain: scatterDomain(pts.mean), varianceDomain: scatterDomain(pts.variance, true) };
+  }, [bn]);
+  const detail = useMemo(() => (inspect && unit < inspectionUnits(inspect) ? unitDetail(inspect, unit, epsilon, MAX_ROWS) : null), [inspect, unit, epsilon]);
+  const lines = useMemo(() => (detail ? (pass === 'forward' ? forwardTex(detail) : backwardTex(detail)) : []), [detail, pass]);
+
+  const columns = SAMPLE_COLUMNS[pass];
+  const color = arm !== null ? armColor(arm, theme) : 'currentColor';
+  const mom = momentumConventions(momentum);
+  const count = inspect?.count ?? null;
+
+  const tools =
+    bnArms.length > 1 ? (
+      <div className="inspector-arms" role="group" aria-label="Batch-norm arm">
+        {bnArms.map((i) => (
+          <button key={i} type="button" aria-pressed={i === arm} onClick={() => setPicked(i)}>
+            <Swatch color={armColor(i, theme)} dash={armDash(i)} />
+            {arms[i]!.name}
+          </button>
+        ))}
+        <span className="inspector-layer">· layer {layer + 1}</span>
+      </div>
+    ) : arm !== null ? (
+      <span className="inspector-arm">
+        <Swatch color={color} dash={armDash(arm)} />
+        {arms[arm]!.name}
+        <span className="inspector-layer">· layer {layer + 1}</span>
+      </span>
+    ) : undefined;
+
+  let body: ReactNode;
+  if (arms.length === 0 || (bnArms.length > 0 && !latest)) {
+    body = <p className="inspector-empty">waiting for the first probe…</p>;
+  } else if (arm === null) {
+    body = <p className="inspector-empty">No arm uses batch norm in this comparison.</p>;
+  } else if (!bn || !scatters) {
+    body = (
+      <p className="inspector-empty">
+        Layer {layer + 1} of {arms[arm]!.name} has no batch-norm statistics in this probe.
+      </p>
+    );
+  } else {
+    const colWidth = statsColumnWidth(frameSize.width);
+    const unitHint = hovered !== null && hovered < units ? '(click to keep)' : chosen ? (count !== null ? `· m = ${count}` : '') : '(click a unit to choose)';
+    body = (
+      <div className="inspector-body" style={{ gridTemplateColumns: `${colWidth}px minmax(0, 1fr)` }}>
+        <div className="inspector-stats">
+          {frameSize.width > 0 && (
+            <>
+              <StatScatter
+                stat="mean"
+                batchName={
+                  <>
+                    batch μ<sub>B</sub>
+                  </>
+                }
+                runningName="running mean"
+                xLabel="running mean"
+                yLabel={
+                  <>
+                    batch μ<tspan baselineShift="sub">B</tspan>
+                  </>
+                }
+                points={scatters.mean}
+                domain={scatters.meanDomain}
+                width={colWidth}
+                height={SCATTER_HEIGHT}
+                color={color}
+                selected={chosenUnit}
+                hovered={hovered}
+                units={units}
+                onHover={setHovered}
+                onSelect={(k) => setView({ unit: k })}
+              />
+              <StatScatter
+                stat="variance"
+                batchName={
+                  <>
+                    batch σ²<sub>B</sub>
+                  </>
+                }
+                runningName="running var."
+                xLabel="running variance"
+                yLabel={
+                  <>
+                    batch σ²<tspan baselineShift="sub">B</tspan>
+                  </>
+                }
+                points={scatters.variance}
+                domain={scatters.varianceDomain}
+                width={colWidth}
+                height={SCATTER_HEIGHT}
+                color={color}
+                selected={chosenUnit}
+                hovered={hovered}
+                units={units}
+                onHover={setHovered}
+                onSelect={(k) => setView({ unit: k })}
+              />
+            </>
+          )}
+          <p className="inspector-note" title={count !== null && count > 1 ? `m/(m−1) = ${count}/${count - 1} = ${formatNumber(besselFactor(count))}` : undefined}>
+            Momentum {mom.pytorch} (PyTorch) = {mom.keras} (Keras). Running variance is unbiased: m/(m−1)·σ²<sub>B</sub> (Alg. 2).
+          </p>
+        </div>
+        <div className="inspector-detail">
+          <div className="inspector-head">
+            <span className="inspector-unit">
+              <strong>unit {unit + 1}</strong>
+              {unitHint && <span className="inspector-hint"> {unitHint}</span>}
+            </span>
+            <div className="inspector-pass" role="group" aria-label="Pass">
+              <button type="button" aria-pressed={pass === 'forward'} onClick={() => setPass('forward')}>
+                Forward
+              </button>
+              <button type="button" aria-pressed={pass === 'backward'} onClick={() => setPass('backward')}>
+                Backward
+              </button>
+            </div>
+          </div>
+          {detail ? (
+            <>
+              <TexLines lines={lines} label={pass === 'forward' ? 'Forward pass' : 'Backward pass (Ioffe & Szegedy §3)'} />
+              <div className="inspector-table-wrap">
+                <table className="inspector-table">
+                  <caption className="inspector-sr-only">
+                    The first {detail.rows.length} of the m = {detail.count} values of unit {unit + 1} in the mini-batch
+                    {latest ? ` of step ${latest.step}` : ''}
+                  </caption>
+                  <thead>
+                    <tr>
+                      <th scope="col" title={`the first ${detail.rows.length} of m = ${detail.count}`}>
+                        <Tex tex="i" />
+                      </th>
+                      {columns.map((c) => (
+                        <th scope="col" key={c} title={c === 'dx' ? DX_FORMULA_TEXT : undefined}>
+                          <Tex tex={SAMPLE_COLUMN_TEX[c]} />
+                        </th>
+                      ))}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {detail.rows.map((r) => (
+                      <tr key={r.i}>
+                        <th scope="row">{r.i}</th>
+                        {columns.map((c) => (
+                          <td key={c}>
+                            <Num v={sampleValue(r, c, detail.gamma)} />
+                          </td>
+                        ))}
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </>
+          ) : (
+            <p className="inspector-empty">The engine sent no step inspection for this layer in this probe.</p>
+          )}
+        </div>
+      </div>
+    );
+  }
+
+  return (
+    <ViewFigure title={TITLE} caption={CAPTION} tools={tools} className="inspector">
+      <div className="inspector-frame-box" ref={frameRef}>
+        {body}
+      </div>
+    </ViewFigure>
+  );
+}
+
+/** The scatter column: about a third of the view, between 180 and 260 px; the equations get the rest. */
+function statsColumnWidth(width: number): number {
+  return Math.round(Math.min(260, Math.max(180, width * 0.35)));
+}
+
+function Swatch({ color, dash }: { color: string; dash: string }) {
+  return (
+    <svg width="22" height="10" aria-hidden="true">
+      <line x1="1" x2="21" y1="5" y2="5" stroke={color} strokeWidth="3" strokeDasharray={dash} />
+    </svg>
+  );
+}

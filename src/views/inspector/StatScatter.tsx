@@ -1,0 +1,150 @@
+import { useMemo, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
+import { formatNumber, nearestPoint, scatterScales, type Margins, type ScatterPoint } from './inspectorMath';
+
+const MARGIN: Margins = { top: 8, right: 10, bottom: 30, left: 50 };
+const HIT_RADIUS = 12;
+const TIP_WIDTH = 150;
+const TIP_HEIGHT = 52;
+
+export interface StatScatterProps {
+  /** For the read-out: "mean" or "variance". */
+  stat: string;
+  /** The read-out's names of the two values, e.g. "batch μ_B" and "running mean". */
+  batchName: ReactNode;
+  runningName: string;
+  xLabel: ReactNode;
+  yLabel: ReactNode;
+  points: ScatterPoint[];
+  domain: [number, number];
+  width: number;
+  height: number;
+  color: string;
+  /** The unit whose detail is shown (ringed). */
+  selected: number;
+  /** The unit under the pointer in either scatter (ringed in both). */
+  hovered: number | null;
+  units: number;
+  onHover(unit: number | null): void;
+  onSelect(unit: number): void;
+}
+
+/** One statistic of a batch-norm layer, one dot per unit: the mini-batch value (y) against the running one (x). */
+export function StatScatter({ stat, batchName, runningName, xLabel, yLabel, points, domain, width, height, color, selected, hovered, units, onHover, onSelect }: StatScatterProps) {
+  const s = useMemo(() => scatterScales(domain, width, height, MARGIN), [domain, width, height]);
+  const xTicks = s.x.ticks(width > 240 ? 4 : 3);
+  const yTicks = s.y.ticks(3);
+  const fmtX = s.x.tickFormat(width > 240 ? 4 : 3);
+  const fmtY = s.y.tickFormat(3);
+  const [x0, x1] = s.x.range() as [number, number];
+  const [y0, y1] = s.y.range() as [number, number];
+  const [tip, setTip] = useState<ScatterPoint | null>(null);
+
+  const pick = (e: MouseEvent<SVGRectElement>) => {
+    const r = e.currentTarget.ownerSVGElement!.getBoundingClientRect();
+    return nearestPoint(points, s, e.clientX - r.left, e.clientY - r.top, HIT_RADIUS);
+  };
+  const onMove = (e: MouseEvent<SVGRectElement>) => {
+    const p = pick(e);
+    setTip(p);
+    onHover(p ? p.unit : null);
+  };
+  const onLeave = () => {
+    setTip(null);
+    onHover(null);
+  };
+  const onKey = (e: KeyboardEvent<SVGSVGElement>) => {
+    const step = e.key === 'ArrowRight' || e.key === 'ArrowUp' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowDown' ? -1 : 0;
+    if (!step || units <= 0) return;
+    e.preventDefault();
+    onSelect((selected + step + units) % units);
+  };
+
+  const sel = points.find((p) => p.unit === selected);
+  const hov = hovered !== null && hovered !== selected ? points.find((p) => p.unit === hovered) : undefined;
+  // The read-out stays inside the scatter's column: centred over the point, above it when there is room.
+  const tipLeft = tip ? Math.max(0, Math.min(width - TIP_WIDTH, s.x(tip.x) - TIP_WIDTH / 2)) : 0;
+  const tipTop = tip ? (s.y(tip.y) - TIP_HEIGHT - 8 >= 0 ? s.y(tip.y) - TIP_HEIGHT - 8 : s.y(tip.y) + 10) : 0;
+
+  return (
+    <div className="inspector-scatter" style={{ width, height }}>
+      <svg
+        width={width}
+        height={height}
+        tabIndex={0}
+        role="img"
+        aria-label={`Batch ${stat} against running ${stat}, one dot per unit; arrow keys choose a unit`}
+        onKeyDown={onKey}
+      >
+        <g className="inspector-axis">
+          {xTicks.map((t) => (
+            <g key={`x${t}`} transform={`translate(${s.x(t)},${y0})`}>
+              <line y2={4} />
+              <text y={15} textAnchor="middle">
+                {fmtX(t)}
+              </text>
+            </g>
+          ))}
+          {yTicks.map((t) => (
+            <g key={`y${t}`} transform={`translate(${x0},${s.y(t)})`}>
+              <line x2={-4} />
+              <text x={-6} dy="0.32em" textAnchor="end">
+                {fmtY(t)}
+              </text>
+            </g>
+          ))}
+          <line className="inspector-frame" x1={x0} x2={x1} y1={y0} y2={y0} />
+          <line className="inspector-frame" x1={x0} x2={x0} y1={y0} y2={y1} />
+          <text className="inspector-axis-label" x={(x0 + x1) / 2} y={height - 2} textAnchor="middle">
+            {xLabel}
+          </text>
+          <text className="inspector-axis-label" transform={`translate(11,${(y0 + y1) / 2}) rotate(-90)`} textAnchor="middle">
+            {yLabel}
+          </text>
+        </g>
+        {/* y = x: where the mini-batch's statistic equals the running estimate. */}
+        <line className="inspector-diagonal" x1={x0} y1={y0} x2={x1} y2={y1} />
+        {/* Its key sits in the empty lower-right corner, away from the points along the diagonal. */}
+        <g className="inspector-diagonal-key" transform={`translate(${x1 - 4},${y0 - 6})`}>
+          <line className="inspector-diagonal" x1={-58} x2={-42} />
+          <text className="inspector-diagonal-label" textAnchor="end" dy="0.32em">
+            y = x
+          </text>
+        </g>
+        {points.length === 0 && (
+          <text className="inspector-no-data" x={(x0 + x1) / 2} y={(y0 + y1) / 2} dy="0.32em" textAnchor="middle">
+            no finite values
+          </text>
+        )}
+        <g fill={color} fillOpacity={0.7}>
+          {points.map((p) => (
+            <circle key={p.unit} cx={s.x(p.x)} cy={s.y(p.y)} r={2.6} />
+          ))}
+        </g>
+        {hov && <circle className="inspector-hover-ring" cx={s.x(hov.x)} cy={s.y(hov.y)} r={5.5} />}
+        {sel && <circle className="inspector-selected-ring" cx={s.x(sel.x)} cy={s.y(sel.y)} r={5.5} />}
+        <rect
+          className="inspector-overlay"
+          x={x0}
+          y={y1}
+          width={Math.max(0, x1 - x0)}
+          height={Math.max(0, y0 - y1)}
+          onPointerMove={onMove}
+          onPointerLeave={onLeave}
+          onClick={(e) => {
+            const p = pick(e);
+            if (p) onSelect(p.unit);
+          }}
+        />
+      </svg>
+      {tip && (
+        <div className="inspector-tooltip" role="status" style={{ left: tipLeft, top: tipTop, width: TIP_WIDTH, height: TIP_HEIGHT }}>
+          <strong>unit {tip.unit + 1}</strong>
+          <br />
+          {batchName} {formatNumber(tip.y)}
+          <br />
+          {runningName} {formatNumber(tip.x)}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,200 @@
+import { useId, useMemo, useState, type CSSProperties, type KeyboardEvent, type PointerEvent } from 'react';
+import { useLab } from '../../store/context';
+import { ViewFigure } from '../common/ViewFigure';
+import { armColor } from '../common/palette';
+import { useSize } from '../common/useSize';
+import { formatCount, formatNorm, layerLabel, layerParams, layoutNetwork, shapeLabel, type Block } from './networkMath';
+import './network.css';
+
+interface Hover {
+  layer: number;
+  /** Tooltip anchor within the diagram's box (px). */
+  px: number;
+  py: number;
+}
+
+/**
+ * The architecture of every arm, one row each, layers as clickable columns. Clicking a layer selects it in
+ * every view (store.selectLayer); hovering shows its parameter count and latest gradient norm per arm.
+ */
+export function NetworkView() {
+  const arms = useLab((s) => s.run.arms);
+  const layers = useLab((s) => s.run.layers);
+  const inputShape = useLab((s) => s.run.inputShape);
+  const numClasses = useLab((s) => s.run.numClasses);
+  const activation = useLab((s) => s.config.activation);
+  const selected = useLab((s) => s.view.layer);
+  const theme = useLab((s) => s.view.theme);
+  const selectLayer = useLab((s) => s.selectLayer);
+  const [ref, size] = useSize<HTMLDivElement>();
+  const [hover, setHover] = useState<Hover | null>(null);
+  const arrowId = `net-arrow-${useId().replace(/:/g, '')}`;
+
+  const layout = useMemo(
+    () => (size.width > 0 && layers.length && arms.length ? layoutNetwork({ arms, layers, inputShape, numClasses, activation }, size.width) : null),
+    [arms, layers, inputShape, numClasses, activation, size.width],
+  );
+
+  const s = layout?.scale ?? 1;
+  const hoverColumn = hover && layout ? layout.columns.find((c) => c.layer === hover.layer) : undefined;
+
+  const point = (e: PointerEvent<SVGGElement>, layer: number) => {
+    const box = e.currentTarget.ownerSVGElement!.getBoundingClientRect();
+    setHover({ layer, px: e.clientX - box.left, py: e.clientY - box.top });
+  };
+  const key = (e: KeyboardEvent<SVGGElement>, layer: number) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      selectLayer(layer);
+    }
+  };
+
+  return (
+    <ViewFigure
+      title="Network"
+      caption="The arms share architecture, initial weights and batches; they differ only in the highlighted normalization. Click a layer to inspect it in every view."
+      className="network-view"
+      legend={
+        <p className="net-key">
+          <span className="net-key-norm">BN / LN</span> normalization, in the arm's colour · <span className="net-key-act">σ</span> activation · the
+          selected layer is outlined
+        </p>
+      }
+    >
+      <div ref={ref} className="net-frame" style={{ height: layout ? Math.ceil(layout.height * s) : 120 }}>
+        {!layout && <p className="net-empty">waiting for the network…</p>}
+        {layout && (
+          <svg
+            width={Math.ceil(layout.width * s)}
+            height={Math.ceil(layout.height * s)}
+            viewBox={`0 0 ${layout.width} ${layout.height}`}
+            role="group"
+            aria-label="Network architecture of each arm"
+          >
+            <defs>
+              <marker id={arrowId} viewBox="0 0 8 8" refX="7.5" refY="4" markerWidth="7" markerHeight="7" orient="auto">
+                <path d="M0,0.5 L8,4 L0,7.5 z" className="net-arrowhead" />
+              </marker>
+            </defs>
+            {layout.columns.map((c) => {
+              const isSelected = c.layer === selected;
+              return (
+                <g
+                  key={c.layer}
+                  className={`net-col${isSelected ? ' selected' : ''}${hover?.layer === c.layer ? ' hovered' : ''}`}
+                  role="button"
+                  tabIndex={0}
+                  aria-label={`Select layer ${c.layer + 1}`}
+                  aria-pressed={isSelected}
+                  onClick={() => selectLayer(c.layer)}
+                  onKeyDown={(e) => key(e, c.layer)}
+                  onPointerMove={(e) => point(e, c.layer)}
+                  onPointerLeave={() => setHover(null)}
+                  onFocus={() => setHover({ layer: c.layer, px: (c.x + c.width / 2) * s, py: (c.y + c.height) * s })}
+                  onBlur={() => setHover(null)}
+                >
+                  <rect className="net-col-bg" x={c.x} y={c.y} width={c.width} height={c.height} rx={8} />
+                  <text className="net-col-title" x={c.x + c.width / 2} y={c.y + 14} textAnchor="middle">
+                    layer {c.layer + 1}
+                  </text>
+                </g>
+              );
+            })}
+            {layout.arrows.map((a, i) => (
+              <line key={i} className="net-arrow" x1={a.x1 + 1} x2={a.x2 - 2} y1={a.y} y2={a.y} markerEnd={`url(#${arrowId})`} />
+            ))}
+            {layout.names.map((n, i) => (
+              <text key={i} className="net-name" x={0} y={n.y} dy="0.35em" style={{ fill: armColor(n.arm, theme) }}>
+                {n.truncated && <title>{arms[n.arm]?.name}</title>}
+                {n.label}
+              </text>
+            ))}
+            {layout.blocks.map((b, i) => (
+              <NetBlock key={i} block={b} color={armColor(b.arm, theme)} />
+            ))}
+          </svg>
+        )}
+        {hover && hoverColumn && layout && (
+          <NetTooltip
+            layer={hover.layer}
+            theme={theme}
+            style={{
+              top: hover.py + 14,
+              left: hover.px,
+              transform: `translateX(${(-100 * Math.min(1, Math.max(0, hover.px / (layout.width * s)))).toFixed(1)}%)`,
+            }}
+          />
+        )}
+      </div>
+    </ViewFigure>
+  );
+}
+
+function NetBlock({ block: b, color }: { block: Block; color: string }) {
+  if (b.kind === 'more') {
+    return (
+      <text className="net-more" x={b.x + b.width / 2} y={b.y + b.height / 2} dy="0.35em" textAnchor="middle">
+        {b.label}
+      </text>
+    );
+  }
+  const rx = b.kind === 'act' ? b.height / 2 : b.kind === 'norm' ? 4 : 5;
+  return (
+    <g className={`net-block net-${b.kind}`} pointerEvents="none">
+      <rect
+        x={b.x}
+        y={b.y}
+        width={b.width}
+        height={b.height}
+        rx={rx}
+        style={b.kind === 'norm' ? { fill: color, stroke: color } : undefined}
+      />
+      <text x={b.x + b.width / 2} y={b.y + b.height / 2} dy="0.35em" textAnchor="middle">
+        {b.label}
+      </text>
+    </g>
+  );
+}
+
+/** Per arm: the layer's parameter count and its latest ‖∂ℓ/∂W‖₂ (only the tooltip follows the probes). */
+function NetTooltip({ layer, theme, style }: { layer: number; theme: 'light' | 'dark'; style: CSSProperties }) {
+  const arms = useLab((s) => s.run.arms);
+  const layers = useLab((s) => s.run.layers);
+  const inputShape = useLab((s) => s.run.inputShape);
+  const latest = useLab((s) => s.latest);
+  const info = layers[layer];
+  if (!info) return null;
+  return (
+    <div className="net-tooltip" role="status" style={style}>
+      <div className="net-tooltip-title">
+        Layer {layer + 1} · {layerLabel(info)} → {shapeLabel(info.outShape)}
+      </div>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">arm</th>
+            <th scope="col">parameters</th>
+            <th scope="col">‖∂ℓ/∂W‖₂</th>
+          </tr>
+        </thead>
+        <tbody>
+          {arms.map((arm, i) => {
+            const p = layerParams(arm, layers, inputShape, layer);
+            const probe = latest?.arms[i];
+            const diverged = probe?.divergedAt != null;
+            return (
+              <tr key={arm.name + i}>
+                <th scope="row" style={{ color: armColor(i, theme) }}>
+                  {arm.name}
+                </th>
+                <td title={`W ${formatCount(p.weight)}, b ${formatCount(p.bias)}, γ and β ${formatCount(p.norm)}`}>{formatCount(p.total)}</td>
+                <td>{diverged ? 'diverged' : formatNorm(probe?.layers[layer]?.gradNorm)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <div className="net-tooltip-note">{latest ? `gradient at step ${latest.step.toLocaleString('en-US')}` : 'no probe yet'}</div>
+    </div>
+  );
+}
