@@ -83,7 +83,7 @@ const rows = [
 ];
 const w = Math.max(...rows.map((r) => r[0].length));
 console.log(rows.map(([k, v]) => `| ${k.padEnd(w)} | ${v} |`).join('\n'));
-const out = path.resolve('bench-results/browser-main-thread.json');
+const out = path.resolve(`bench-results/browser-main-thread-${width}x${height}.json`);
 fs.mkdirSync(path.dirname(out), { recursive: true });
 fs.writeFileSync(out, JSON.stringify({ tool: 'batchnorm-explorer bench (browser main thread)', date: new Date().toISOString(), viewport: [width, height], backend, step, ...result }, null, 2));
 console.log(`wrote ${path.relative(process.cwd(), out)}`);

@@ -6,6 +6,7 @@ import { HelpDialog } from './HelpDialog';
 import { Summary } from './Summary';
 import { Transport } from './Transport';
 import { useShortcuts } from './useShortcuts';
+import { Staggered, StaggeredSync } from '../store/staggered';
 import { ConvergenceView } from '../views/convergence/ConvergenceView';
 import { DistributionsView } from '../views/distributions/DistributionsView';
 import { IcsView } from '../views/ics/IcsView';
@@ -32,6 +33,8 @@ export function App() {
   const [help, setHelp] = useState(false);
   const [notice, setNotice] = useState<Notice | null>(null);
   const noticeId = useRef(0);
+  const sync = useMemo(() => new StaggeredSync(store), [store]);
+  useEffect(() => () => sync.dispose(), [sync]);
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -116,14 +119,28 @@ export function App() {
         )}
         <Summary />
         <div className="view-grid">
-          <ConvergenceView />
-          <DistributionsView />
-          {has2D && <BoundaryView />}
+          <Staggered sync={sync}>
+            <ConvergenceView />
+          </Staggered>
+          <Staggered sync={sync}>
+            <DistributionsView />
+          </Staggered>
+          {has2D && (
+            <Staggered sync={sync}>
+              <BoundaryView />
+            </Staggered>
+          )}
           <div className="span-all">
-            <NetworkView />
+            <Staggered sync={sync}>
+              <NetworkView />
+            </Staggered>
           </div>
-          <IcsView />
-          <InspectorView />
+          <Staggered sync={sync}>
+            <IcsView />
+          </Staggered>
+          <Staggered sync={sync}>
+            <InspectorView />
+          </Staggered>
         </div>
       </main>
       {notice && (

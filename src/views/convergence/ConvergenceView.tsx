@@ -1,7 +1,8 @@
-import { useId, useLayoutEffect, useMemo, useRef, useState, type PointerEvent, type ReactNode } from 'react';
+import { useId, useMemo, useState, type PointerEvent } from 'react';
 import { format, scaleLinear, scaleLog } from 'd3';
 import { useLab } from '../../store/context';
 import { ArmLegend } from '../common/ArmLegend';
+import { PlotTooltip, Swatch } from '../common/PlotTooltip';
 import { ViewFigure } from '../common/ViewFigure';
 import { armColor, armDash } from '../common/palette';
 import { useSize } from '../common/useSize';
@@ -18,7 +19,6 @@ import {
   nearestIndex,
   seriesPath,
   stepDomain,
-  tooltipPosition,
   type ConvergenceSeries,
 } from './convergenceMath';
 import './convergence.css';
@@ -299,7 +299,7 @@ export function ConvergenceView() {
           </svg>
         )}
         {hover && (
-          <Tooltip px={hover.px} py={hover.py} boxWidth={size.width}>
+          <PlotTooltip px={hover.px} py={hover.py} boxWidth={size.width} boxHeight={HEIGHT} className="conv-tooltip">
             <div className="conv-tooltip-head">
               step {fmtStep(hover.step)}
               {smoothing > 0 && <span className="conv-tooltip-note"> · exact (smoothed)</span>}
@@ -325,7 +325,7 @@ export function ConvergenceView() {
                   return (
                     <tr key={s.name}>
                       <th scope="row">
-                        <span className="conv-swatch" style={{ background: colors[i] }} aria-hidden="true" />
+                        <Swatch color={colors[i]!} />
                         {arms[i]?.name ?? s.name}
                         {s.divergedAt !== null && hover.step >= s.divergedAt && <span className="conv-diverged-note"> diverged at {fmtStep(s.divergedAt)}</span>}
                       </th>
@@ -337,26 +337,9 @@ export function ConvergenceView() {
                 })}
               </tbody>
             </table>
-          </Tooltip>
+          </PlotTooltip>
         )}
       </div>
     </ViewFigure>
-  );
-}
-
-/** The hover read-out: measured after layout and placed beside the pointer, inside the plot box. */
-function Tooltip({ px, py, boxWidth, children }: { px: number; py: number; boxWidth: number; children: ReactNode }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const { left, top } = tooltipPosition(px, py, el.offsetWidth, el.offsetHeight, boxWidth, HEIGHT);
-    el.style.left = `${left}px`;
-    el.style.top = `${top}px`;
-  });
-  return (
-    <div ref={ref} className="conv-tooltip" role="status">
-      {children}
-    </div>
   );
 }

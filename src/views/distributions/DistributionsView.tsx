@@ -1,7 +1,8 @@
-import { useId, useLayoutEffect, useMemo, useRef, useState, type PointerEvent, type ReactNode } from 'react';
+import { useId, useMemo, useState, type PointerEvent } from 'react';
 import { format, scaleLinear } from 'd3';
 import { useLab } from '../../store/context';
 import { ArmLegend } from '../common/ArmLegend';
+import { PlotTooltip, Swatch } from '../common/PlotTooltip';
 import { ViewFigure } from '../common/ViewFigure';
 import { armColor, armDash } from '../common/palette';
 import { useSize } from '../common/useSize';
@@ -25,7 +26,6 @@ import {
   saturationRegions,
   stepDomain,
   tickCount,
-  tooltipPosition,
   unitBand,
   unitHistogramRow,
   visibleRegions,
@@ -376,38 +376,17 @@ export function DistributionsView() {
           </svg>
         )}
         {hover && (
-          <Tooltip px={hover.px} py={hover.py} boxWidth={size.width}>
+          <PlotTooltip px={hover.px} py={hover.py} boxWidth={size.width} boxHeight={HEIGHT} className="dist-tooltip">
             {hover.kind === 'step' ? (
               <StepReadout step={hover.step} arms={arms.map((a) => a.name)} history={history} bands={bands} theme={theme} />
             ) : (
               <BinReadout value={hover.value} bins={bins} range={range} arms={arms.map((a) => a.name)} hists={hists} theme={theme} label={inputLabel} />
             )}
-          </Tooltip>
+          </PlotTooltip>
         )}
       </div>
     </ViewFigure>
   );
-}
-
-/** The hover read-out: measured after layout and placed beside the pointer, inside the plot box. */
-function Tooltip({ px, py, boxWidth, children }: { px: number; py: number; boxWidth: number; children: ReactNode }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const { left, top } = tooltipPosition(px, py, el.offsetWidth, el.offsetHeight, boxWidth, HEIGHT);
-    el.style.left = `${left}px`;
-    el.style.top = `${top}px`;
-  });
-  return (
-    <div ref={ref} className="dist-tooltip" role="status">
-      {children}
-    </div>
-  );
-}
-
-function Swatch({ color }: { color: string }) {
-  return <span className="dist-swatch" style={{ background: color }} aria-hidden="true" />;
 }
 
 function StepReadout(props: { step: number; arms: string[]; history: { steps: number[] }[]; bands: (PercentileBand | null)[]; theme: 'light' | 'dark' }) {

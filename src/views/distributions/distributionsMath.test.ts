@@ -19,7 +19,6 @@ import {
   pooledHistogramRow,
   saturationRegions,
   stepDomain,
-  tooltipPosition,
   unitBand,
   unitHistogramRow,
   visibleRegions,
@@ -278,19 +277,5 @@ describe('fitLabel', () => {
     expect(fitLabel('BN lr 0.05', 45)).toBe('BN lr…');
     expect(fitLabel('plain', 7.5)).toBe('…');
     expect(fitLabel('plain', 2)).toBe('');
-  });
-});
-
-describe('tooltipPosition', () => {
-  it('goes right of the pointer when it fits, else left, else inside the box', () => {
-    expect(tooltipPosition(100, 100, 150, 60, 500, 260)).toEqual({ left: 114, top: 76 });
-    expect(tooltipPosition(400, 100, 150, 60, 500, 260)).toEqual({ left: 236, top: 76 });
-    expect(tooltipPosition(200, 100, 400, 60, 450, 260).left).toBe(50);
-    expect(tooltipPosition(200, 100, 600, 60, 450, 260).left).toBe(0);
-  });
-
-  it('stays inside the box vertically', () => {
-    expect(tooltipPosition(10, 5, 100, 60, 500, 260).top).toBe(0);
-    expect(tooltipPosition(10, 250, 100, 60, 500, 260).top).toBe(200);
   });
 });

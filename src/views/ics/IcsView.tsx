@@ -23,6 +23,7 @@ import {
   type IcsArmSeries,
   type Scale,
 } from './icsMath';
+import '../common/tooltip.css';
 import './ics.css';
 
 const CHART_HEIGHT = 230;
@@ -94,7 +95,7 @@ export function IcsView() {
         )}
         {hover && !empty && (
           <div
-            className="ics-tooltip"
+            className="view-tooltip ics-tooltip"
             style={{
               // Slides from left-aligned to right-aligned as the pointer crosses the charts; above or below it.
               left: hover.gx,

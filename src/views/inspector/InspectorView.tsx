@@ -3,7 +3,7 @@ import { useLab } from '../../store/context';
 import { ViewFigure } from '../common/ViewFigure';
 import { useSize } from '../common/useSize';
 import { armColor, armDash } from '../common/palette';
-import { StatScatter } from './StatScatter';
+import { StatScatter, type StatScatterProps } from './StatScatter';
 import { Tex } from './Tex';
 import {
   backwardTex,
@@ -133,6 +133,17 @@ export function InspectorView() {
     );
   } else {
     const colWidth = statsColumnWidth(frameSize.width);
+    // What the two scatters share: size, colour, and the unit ringed in both.
+    const shared = {
+      width: colWidth,
+      height: SCATTER_HEIGHT,
+      color,
+      selected: chosenUnit,
+      hovered,
+      units,
+      onHover: setHovered,
+      onSelect: (k: number) => setView({ unit: k }),
+    } satisfies Partial<StatScatterProps>;
     const unitHint = hovered !== null && hovered < units ? '(click to keep)' : chosen ? (count !== null ? `· m = ${count}` : '') : '(click a unit to choose)';
     body = (
       <div className="inspector-body" style={{ gridTemplateColumns: `${colWidth}px minmax(0, 1fr)` }}>
@@ -155,14 +166,7 @@ export function InspectorView() {
                 }
                 points={scatters.mean}
                 domain={scatters.meanDomain}
-                width={colWidth}
-                height={SCATTER_HEIGHT}
-                color={color}
-                selected={chosenUnit}
-                hovered={hovered}
-                units={units}
-                onHover={setHovered}
-                onSelect={(k) => setView({ unit: k })}
+                {...shared}
               />
               <StatScatter
                 stat="variance"
@@ -180,14 +184,7 @@ export function InspectorView() {
                 }
                 points={scatters.variance}
                 domain={scatters.varianceDomain}
-                width={colWidth}
-                height={SCATTER_HEIGHT}
-                color={color}
-                selected={chosenUnit}
-                hovered={hovered}
-                units={units}
-                onHover={setHovered}
-                onSelect={(k) => setView({ unit: k })}
+                {...shared}
               />
             </>
           )}

@@ -4,6 +4,7 @@ import { ViewFigure } from '../common/ViewFigure';
 import { armColor } from '../common/palette';
 import { useSize } from '../common/useSize';
 import { formatCount, formatNorm, layerLabel, layerParams, layoutNetwork, shapeLabel, type Block } from './networkMath';
+import '../common/tooltip.css';
 import './network.css';
 
 interface Hover {
@@ -165,7 +166,7 @@ function NetTooltip({ layer, theme, style }: { layer: number; theme: 'light' | '
   const info = layers[layer];
   if (!info) return null;
   return (
-    <div className="net-tooltip" role="status" style={style}>
+    <div className="view-tooltip net-tooltip" role="status" style={style}>
       <div className="net-tooltip-title">
         Layer {layer + 1} · {layerLabel(info)} → {shapeLabel(info.outShape)}
       </div>

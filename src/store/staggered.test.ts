@@ -1,0 +1,55 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../config/schema';
+import { createLabStore } from './labStore';
+import { StaggeredSync } from './staggered';
+
+// A manual animation-frame clock: each tick() runs the callbacks queued for the next frame.
+let queue: FrameRequestCallback[] = [];
+const tick = () => {
+  const run = queue;
+  queue = [];
+  run.forEach((f) => f(0));
+};
+
+describe('StaggeredSync', () => {
+  beforeEach(() => {
+    queue = [];
+    globalThis.requestAnimationFrame = (f: FrameRequestCallback) => queue.push(f);
+    globalThis.cancelAnimationFrame = () => {
+      queue = [];
+    };
+  });
+  afterEach(() => {
+    queue = [];
+  });
+
+  it('brings one mirror up to date per frame, in order, after a store change', () => {
+    const store = createLabStore(parseConfig({}));
+    const sync = new StaggeredSync(store);
+    const mirrors = [sync.mirror(), sync.mirror(), sync.mirror()];
+    mirrors.forEach((m) => sync.attach(m));
+    for (let i = 0; i < 3; i++) tick();
+    store.getState().setView({ layer: 1 });
+    expect(mirrors.map((m) => m.getState().view.layer)).toEqual([2, 2, 2]);
+    tick();
+    expect(mirrors.map((m) => m.getState().view.layer)).toEqual([1, 2, 2]);
+    tick();
+    expect(mirrors.map((m) => m.getState().view.layer)).toEqual([1, 1, 2]);
+    tick();
+    expect(mirrors.map((m) => m.getState().view.layer)).toEqual([1, 1, 1]);
+    tick();
+    expect(queue).toHaveLength(0);
+  });
+
+  it('routes actions of a mirror to the one store', () => {
+    const store = createLabStore(parseConfig({}));
+    const sync = new StaggeredSync(store);
+    const m = sync.mirror();
+    sync.attach(m);
+    m.getState().selectLayer(0);
+    expect(store.getState().view.layer).toBe(0);
+    sync.release(m);
+    tick();
+    sync.dispose();
+  });
+});

@@ -1,0 +1,74 @@
+import { useContext, useEffect, useMemo, type ReactNode } from 'react';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { LabContext, type Lab } from './context';
+import type { LabState } from './labStore';
+
+/**
+ * Views render on their own clock, one per animation frame. Each view reads a mirror of the lab's store; when
+ * the store changes, every mirror is marked stale and one stale mirror catches up per frame, in page order. A
+ * probe then re-renders the six views over six frames instead of in one long task, and the main thread stays
+ * free for input and animation (a zustand store cannot be time-sliced by React: useSyncExternalStore renders
+ * synchronously). Actions in the mirrored state are the store's own, so clicks still update the one store.
+ */
+export class StaggeredSync {
+  private readonly mirrors: StoreApi<LabState>[] = [];
+  private readonly stale = new Set<StoreApi<LabState>>();
+  private frame = 0;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly source: StoreApi<LabState>) {
+    this.unsubscribe = source.subscribe(() => {
+      for (const m of this.mirrors) this.stale.add(m);
+      this.schedule();
+    });
+  }
+
+  /** A mirror that starts in sync; it follows the store once attached. */
+  mirror(): StoreApi<LabState> {
+    return createStore<LabState>(() => this.source.getState());
+  }
+
+  attach(m: StoreApi<LabState>): void {
+    if (this.mirrors.includes(m)) return;
+    this.mirrors.push(m);
+    this.stale.add(m);
+    this.schedule();
+  }
+
+  release(m: StoreApi<LabState>): void {
+    const i = this.mirrors.indexOf(m);
+    if (i >= 0) this.mirrors.splice(i, 1);
+    this.stale.delete(m);
+  }
+
+  private schedule(): void {
+    if (this.frame || this.stale.size === 0) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      const next = this.mirrors.find((m) => this.stale.has(m));
+      if (next) {
+        this.stale.delete(next);
+        next.setState(this.source.getState(), true);
+      }
+      this.schedule();
+    });
+  }
+
+  dispose(): void {
+    this.unsubscribe();
+    cancelAnimationFrame(this.frame);
+  }
+}
+
+/** Gives its children a staggered mirror of the lab's store (see StaggeredSync). */
+export function Staggered({ sync, children }: { sync: StaggeredSync; children: ReactNode }) {
+  const lab = useContext(LabContext);
+  if (!lab) throw new Error('<Staggered> outside <LabContext.Provider>');
+  const mirror = useMemo(() => sync.mirror(), [sync]);
+  useEffect(() => {
+    sync.attach(mirror);
+    return () => sync.release(mirror);
+  }, [sync, mirror]);
+  const value = useMemo<Lab>(() => ({ store: mirror, send: lab.send }), [mirror, lab.send]);
+  return <LabContext.Provider value={value}>{children}</LabContext.Provider>;
+}
