@@ -41,6 +41,19 @@ describe('StaggeredSync', () => {
     expect(queue).toHaveLength(0);
   });
 
+  it('starves no view when the store changes every frame (the step counter does)', () => {
+    const store = createLabStore(parseConfig({}));
+    const sync = new StaggeredSync(store);
+    const mirrors = [sync.mirror(), sync.mirror(), sync.mirror()];
+    mirrors.forEach((m) => sync.attach(m));
+    store.getState().setView({ layer: 0 });
+    for (let f = 0; f < 3; f++) {
+      store.getState().setView({ smoothing: f / 10 });
+      tick();
+    }
+    expect(mirrors.map((m) => m.getState().view.layer)).toEqual([0, 0, 0]);
+  });
+
   it('routes actions of a mirror to the one store', () => {
     const store = createLabStore(parseConfig({}));
     const sync = new StaggeredSync(store);

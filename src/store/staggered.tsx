@@ -14,6 +14,7 @@ export class StaggeredSync {
   private readonly mirrors: StoreApi<LabState>[] = [];
   private readonly stale = new Set<StoreApi<LabState>>();
   private frame = 0;
+  private cursor = 0;
   private readonly unsubscribe: () => void;
 
   constructor(private readonly source: StoreApi<LabState>) {
@@ -45,10 +46,16 @@ export class StaggeredSync {
     if (this.frame || this.stale.size === 0) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
-      const next = this.mirrors.find((m) => this.stale.has(m));
-      if (next) {
-        this.stale.delete(next);
-        next.setState(this.source.getState(), true);
+      // Round robin from where the last frame stopped: with the store changing every frame (step counter),
+      // a first-stale-first policy would starve the views at the end of the page.
+      const n = this.mirrors.length;
+      for (let k = 0; k < n; k++) {
+        const m = this.mirrors[(this.cursor + k) % n]!;
+        if (!this.stale.has(m)) continue;
+        this.stale.delete(m);
+        this.cursor = (this.cursor + k + 1) % n;
+        m.setState(this.source.getState(), true);
+        break;
       }
       this.schedule();
     });

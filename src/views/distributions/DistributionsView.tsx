@@ -25,6 +25,7 @@ import {
   pooledHistogramRow,
   saturationRegions,
   stepDomain,
+  thinTicks,
   tickCount,
   unitBand,
   unitHistogramRow,
@@ -129,7 +130,8 @@ export function DistributionsView() {
   const yTicks = y.ticks(tickCount(innerHeight, 38));
   // Steps are whole numbers: no ticks at 0.5 while the axis is still [0, 1].
   const xTicks = empty ? [] : x.ticks(tickCount(panelWidth, 64)).filter(Number.isInteger);
-  const hTicks = bins === 0 ? [] : hx.ticks(tickCount(histWidth, 48));
+  // d3 may return more ticks than asked for; thin them so labels never touch in the narrow histogram.
+  const hTicks = bins === 0 ? [] : thinTicks(hx.ticks(tickCount(histWidth, 48)), tickCount(histWidth, 48));
   const hTickFormat = hx.tickFormat(tickCount(histWidth, 48), '~%');
   const panelsRight = (panelX[panelX.length - 1] ?? margin.left) + panelWidth;
   const bottom = margin.top + innerHeight;

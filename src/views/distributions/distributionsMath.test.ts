@@ -19,6 +19,7 @@ import {
   pooledHistogramRow,
   saturationRegions,
   stepDomain,
+  thinTicks,
   unitBand,
   unitHistogramRow,
   visibleRegions,
@@ -277,5 +278,12 @@ describe('fitLabel', () => {
     expect(fitLabel('BN lr 0.05', 45)).toBe('BN lr…');
     expect(fitLabel('plain', 7.5)).toBe('…');
     expect(fitLabel('plain', 2)).toBe('');
+  });
+});
+
+describe('thinTicks', () => {
+  it('keeps at most max ticks, first included', () => {
+    expect(thinTicks([0, 0.2, 0.4, 0.6], 2)).toEqual([0, 0.4]);
+    expect(thinTicks([0, 1], 2)).toEqual([0, 1]);
   });
 });

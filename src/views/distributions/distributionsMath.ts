@@ -319,6 +319,12 @@ export function tickCount(pixels: number, spacing: number): number {
   return Math.max(2, Math.floor(pixels / spacing));
 }
 
+/** At most `max` of `ticks`, evenly spaced, always keeping the first. */
+export function thinTicks<T>(ticks: readonly T[], max: number): T[] {
+  const every = Math.ceil(ticks.length / Math.max(1, max));
+  return ticks.filter((_, i) => i % every === 0);
+}
+
 /**
  * A label cut to fit `pixels` at about `charPx` per character, with an ellipsis when cut (SVG text does not
  * wrap or clip by itself).
