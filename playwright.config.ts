@@ -12,7 +12,7 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   use: {
-    baseURL: 'http://127.0.0.1:4173',
+    baseURL: 'http://127.0.0.1:4319',
     trace: 'off',
     launchOptions: {
       executablePath,
@@ -20,9 +20,10 @@ export default defineConfig({
     },
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
+  // Its own port, so a running `npm start` (4173) does not collide with the tests.
   webServer: {
-    command: 'npx vite preview --host 127.0.0.1 --port 4173 --strictPort',
-    url: 'http://127.0.0.1:4173',
+    command: 'npx vite preview --host 127.0.0.1 --port 4319 --strictPort',
+    url: 'http://127.0.0.1:4319',
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,
   },

@@ -1,6 +1,6 @@
 // Main-thread responsiveness of the lab while the ioffe-mnist preset trains: the longest main-thread task
 // (PerformanceObserver 'longtask', which reports tasks over 50 ms) and the frame rate (requestAnimationFrame)
-// over a 30 s window, in headless Chromium against the built app (vite preview).
+// over a 30 s window, and the layout shift in that window, in headless Chromium against the built app (vite preview).
 //   npm run bench:browser [-- --seconds 30 --size 1280x720]
 import { chromium } from '@playwright/test';
 import { spawn } from 'node:child_process';
@@ -33,7 +33,10 @@ const browser = await chromium.launch({
 });
 const page = await browser.newPage({ viewport: { width, height } });
 await page.addInitScript(() => {
-  window.__bench = { longTasks: [], frames: [] };
+  window.__bench = { longTasks: [], frames: [], shifts: [] };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (!e.hadRecentInput) window.__bench.shifts.push({ start: e.startTime, value: e.value });
+  }).observe({ type: 'layout-shift', buffered: true });
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) window.__bench.longTasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });
@@ -66,6 +69,7 @@ const result = await page.evaluate(async (ms) => {
     frameGapP99: gaps[Math.floor(gaps.length * 0.99)],
     frameGapMax: gaps[gaps.length - 1],
     longTasks: tasks.length,
+    layoutShift: window.__bench.shifts.filter((x) => x.start >= t0).reduce((a, x) => a + x.value, 0),
     longestTaskMs: tasks.reduce((m, t) => Math.max(m, t.duration), 0),
   };
 }, seconds * 1000);
@@ -79,6 +83,7 @@ const rows = [
   ['frames per second', result.fps.toFixed(1)],
   ['frame gap p50 / p99 / max', `${result.frameGapP50.toFixed(1)} / ${result.frameGapP99.toFixed(1)} / ${result.frameGapMax.toFixed(1)} ms`],
   ['main-thread tasks over 50 ms', String(result.longTasks)],
+  ['layout shift while training (CLS sum)', result.layoutShift.toFixed(4)],
   ['longest main-thread task', result.longTasks ? `${result.longestTaskMs.toFixed(0)} ms` : 'none over 50 ms'],
 ];
 const w = Math.max(...rows.map((r) => r[0].length));

@@ -90,6 +90,20 @@ describe('lockstep trainer', () => {
     expect(t.arms[1]!.layout.map((p) => p.name)).toContain('hidden0.beta');
   });
 
+  it('places batch norm after the nonlinearity when asked, keeping the bias and the running statistics', async () => {
+    await tf.setBackend('cpu');
+    const t = await trainer({ ...smallMnist, normalization: { placement: 'after', momentum: 0.1, epsilon: 1e-5, affine: true } });
+    const names = t.arms[1]!.layout.map((p) => p.name);
+    expect(names).toContain('hidden0.bias');
+    expect(names).toContain('hidden0.gamma');
+    await runLockstep(t, 10);
+    const snap = await t.probe();
+    // After a sigmoid, batch norm normalizes values in (0, 1): its running mean moves towards ~0.5, not 0.
+    const rm = snap.arms[1]!.layers[0]!.bn!.runningMean;
+    expect(rm.reduce((a, b) => a + b, 0) / rm.length).toBeGreaterThan(0.2);
+    expect(Number.isFinite(snap.arms[1]!.trainLoss)).toBe(true);
+  });
+
   it('probing does not change the run: the weights after 40 steps are the same with probes every step or never', async () => {
     await tf.setBackend('cpu');
     const often = await trainer({ ...spirals3, probe: { interval: 1, batchSize: 64, bins: 16, range: 8 } });

@@ -14,7 +14,8 @@ export function Transport({ speed, onSpeed }: { speed: number | null; onSpeed: (
   const playing = useLab((s) => s.run.playing);
   const step = useLab((s) => s.run.step);
   const rate = useLab((s) => s.run.stepsPerSecond);
-  const ready = useLab((s) => s.run.status === 'ready');
+  const status = useLab((s) => s.run.status);
+  const ready = status === 'ready';
   return (
     <div className="transport" role="group" aria-label="Training">
       <button type="button" className="primary play" disabled={!ready} onClick={() => send({ type: playing ? 'pause' : 'play' })} aria-keyshortcuts="Space">
@@ -23,7 +24,7 @@ export function Transport({ speed, onSpeed }: { speed: number | null; onSpeed: (
       <button type="button" disabled={!ready || playing} onClick={() => send({ type: 'step' })} aria-keyshortcuts="ArrowRight">
         Step
       </button>
-      <button type="button" disabled={!ready} onClick={() => send({ type: 'reset' })} aria-keyshortcuts="R">
+      <button type="button" disabled={status === 'starting'} onClick={() => send({ type: 'reset' })} aria-keyshortcuts="R">
         Reset
       </button>
       <label className="speed">

@@ -47,10 +47,10 @@ export class TrainingSession {
           this.backend = await chooseBackend(cmd.backend, { ...this.host.backendOptions, measure: (name) => this.measure(name) });
         }
         await this.rebuild();
-        return;
+        break;
       case 'reset':
         await this.rebuild();
-        return;
+        break;
       case 'play':
         this.playing = true;
         this.target = null;
@@ -199,9 +199,27 @@ export class TrainingSession {
     this.host.emit({ type: 'progress', runId: this.runId, step: this.trainer.step, playing: this.playing, stepsPerSecond: this.rate });
   }
 
+  /**
+   * A failure while training. On WebGL (a lost context, a shader that will not compile) the run is rebuilt on
+   * the next backend from its configuration and replayed to the step it had reached: every draw comes from the
+   * seed, so the replay is the same run. Elsewhere the error is reported and the settings are kept.
+   */
   private fail(e: unknown): void {
     this.playing = false;
-    this.host.emit({ type: 'error', runId: this.runId, message: e instanceof Error ? e.message : String(e) });
+    const message = e instanceof Error ? e.message : String(e);
+    if (this.backend?.name === 'webgl' && this.config) {
+      const step = this.trainer?.step ?? 0;
+      this.busy = this.busy
+        .then(async () => {
+          const next = await chooseBackend('wasm', this.host.backendOptions);
+          this.backend = { name: next.name, reason: `WebGL failed (${message}); switched to ${next.name} and replayed to step ${step}` };
+          await this.rebuild();
+          if (step > 0) await this.apply({ type: 'runTo', step });
+        })
+        .catch((err: unknown) => this.host.emit({ type: 'error', runId: this.runId, message: err instanceof Error ? err.message : String(err) }));
+      return;
+    }
+    this.host.emit({ type: 'error', runId: this.runId, message });
   }
 }
 
