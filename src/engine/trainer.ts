@@ -66,6 +66,8 @@ class Arm {
 
 /** Values of the step inspector's per-sample arrays kept per unit (the batch, or its first pixels for a conv). */
 export const INSPECT_SAMPLES = 32;
+/** Test examples per forward pass when evaluating the test set. */
+export const TEST_CHUNK = 500;
 /** Decision-boundary grid points per side. */
 export const BOUNDARY_SIZE = 48;
 
@@ -219,10 +221,21 @@ export class LockstepTrainer implements TrainerInfo {
       // batch's own statistics (inference mode would show the not-yet-warm running averages early on).
       const probeCap: ForwardCapture = { preActivations: [], inputs: [], normInputs: [] };
       forward(this.architecture, arm.spec, arm.layout, arm.params, this.probeX, { kind: 'train' }, probeCap);
-      // Test set, inference mode.
-      const logits = forward(this.architecture, arm.spec, arm.layout, arm.params, this.testX, inference);
-      const testLoss = crossEntropy(logits, this.testY, this.architecture.numClasses);
-      const testAcc = tf.mean(tf.cast(tf.equal(tf.argMax(logits, -1), tf.cast(this.testY, 'int32')), 'float32'));
+      // Test set, inference mode, in chunks: a CNN's activations for all 2,000 digits at once would take
+      // hundreds of MB (GPU textures on webgl).
+      let lossSum: Tensor = tf.scalar(0);
+      let correct: Tensor = tf.scalar(0);
+      const n = this.dataset.numTest;
+      for (let start = 0; start < n; start += TEST_CHUNK) {
+        const size = Math.min(TEST_CHUNK, n - start);
+        const xs = tf.slice(this.testX, [start, 0], [size, -1]);
+        const ys = tf.slice(this.testY, [start], [size]);
+        const logits = forward(this.architecture, arm.spec, arm.layout, arm.params, xs, inference);
+        lossSum = tf.add(lossSum, tf.mul(crossEntropy(logits, ys, this.architecture.numClasses), size));
+        correct = tf.add(correct, tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), tf.cast(ys, 'int32')), 'float32')));
+      }
+      const testLoss = tf.div(lossSum, n);
+      const testAcc = tf.div(correct, n);
       // The next training batch, training mode: gradients, batch moments, ICS.
       const { x, y } = this.uploadBatch(batchIndices);
       const batchCap: ForwardCapture = { preActivations: [], inputs: [], normInputs: [] };

@@ -3,7 +3,7 @@ import { ACTIVATIONS, DATASETS, INITS, NORMS, OPTIMIZERS, numericRange, type Exp
 import { PRESETS, presetConfig } from '../config/presets';
 import { useLab } from '../store/context';
 import { BATCH_SIZES, formatNumber, withChange } from './controlsModel';
-import { Field, SelectField, SliderField } from './fields';
+import { Field, IntegerInput, SelectField, SliderField } from './fields';
 
 const DATASET_NAMES: Record<(typeof DATASETS)[number], string> = {
   mnist: 'MNIST digits',
@@ -152,17 +152,7 @@ export function Controls({ apply, onError }: { apply: (config: ExperimentConfig,
         <Field label="Seed" hint="All randomness (weights, batch order, data) comes from this number.">
           {(id) => (
             <div className="seed">
-              <input
-                id={id}
-                type="number"
-                min={0}
-                max={2147483647}
-                value={config.seed}
-                onChange={(e) => {
-                  const v = Number(e.target.value);
-                  if (Number.isInteger(v) && v >= 0 && v <= 2147483647) set('seed', 'seed')(v);
-                }}
-              />
+              <IntegerInput id={id} value={config.seed} min={0} max={2147483647} onCommit={set('seed', 'seed')} />
               <button type="button" onClick={() => set('seed', 'seed')((config.seed + 1) % 2147483647)}>
                 next
               </button>

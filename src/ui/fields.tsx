@@ -77,8 +77,9 @@ export function SliderField(props: {
     return () => el.removeEventListener('change', commit);
   }, [toValue, value, onCommit]);
   const shown = draft ?? value;
+  const formatted = props.format(shown);
   return (
-    <Field label={props.label} display={props.format(shown)} hint={props.hint}>
+    <Field label={props.label} display={formatted} hint={props.hint}>
       {(id) => (
         <input
           ref={ref}
@@ -88,10 +89,40 @@ export function SliderField(props: {
           max={log ? 1000 : max}
           step={log ? 1 : (props.step ?? 1)}
           value={log ? logToSlider(shown, min, max) : shown}
-          aria-valuetext={String(shown)}
+          aria-valuetext={typeof formatted === 'string' ? formatted : String(shown)}
           onChange={(e) => setDraft(toValue(Number(e.target.value)))}
         />
       )}
     </Field>
+  );
+}
+
+/**
+ * A whole number typed by hand: edited freely, committed on Enter or when the field loses focus, and only when
+ * it is a valid value (an empty or out-of-range entry goes back to the current value).
+ */
+export function IntegerInput({ id, value, min, max, onCommit }: { id: string; value: number; min: number; max: number; onCommit: (v: number) => void }) {
+  const [draft, setDraft] = useState<string | null>(null);
+  const commit = () => {
+    if (draft === null) return;
+    const v = Number(draft);
+    setDraft(null);
+    if (draft.trim() !== '' && Number.isInteger(v) && v >= min && v <= max && v !== value) onCommit(v);
+  };
+  return (
+    <input
+      id={id}
+      type="number"
+      inputMode="numeric"
+      min={min}
+      max={max}
+      value={draft ?? String(value)}
+      onChange={(e) => setDraft(e.target.value)}
+      onBlur={commit}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') commit();
+        if (e.key === 'Escape') setDraft(null);
+      }}
+    />
   );
 }

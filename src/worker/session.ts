@@ -26,7 +26,7 @@ export class TrainingSession {
   private playing = false;
   private target: number | null = null;
   private stepsPerSecond: number | null = null;
-  private loopScheduled = false;
+  private loopTimer: ReturnType<typeof setTimeout> | null = null;
   private rate = 0;
   private lastProgress = 0;
   private busy: Promise<void> = Promise.resolve();
@@ -60,11 +60,15 @@ export class TrainingSession {
         this.playing = false;
         this.target = null;
         break;
-      case 'step':
+      case 'step': {
         this.playing = false;
         this.target = null;
+        const trainer = this.trainer;
         await this.advance(1);
+        // A manual step is looked at: probe it even off the schedule, so every view shows this very step.
+        if (trainer && trainer === this.trainer && trainer.step % trainer.config.probe.interval !== 0) await this.probe();
         break;
+      }
       case 'runTo':
         if (this.trainer && cmd.step > this.trainer.step) {
           this.target = cmd.step;
@@ -156,13 +160,19 @@ export class TrainingSession {
     if (runId === this.runId) this.host.emit({ type: 'probe', runId, snapshot });
   }
 
-  private schedule(): void {
-    if (this.loopScheduled) return;
-    this.loopScheduled = true;
-    setTimeout(() => {
-      this.loopScheduled = false;
+  /**
+   * Queues the next time slice after `delay` ms. There is only ever one pending slice: a play or run-to that
+   * arrives while the loop waits (speed limit) replaces the wait instead of starting a second loop.
+   */
+  private schedule(delay = 0): void {
+    if (this.loopTimer !== null) {
+      if (delay > 0) return;
+      clearTimeout(this.loopTimer);
+    }
+    this.loopTimer = setTimeout(() => {
+      this.loopTimer = null;
       this.busy = this.busy.then(() => this.slice()).catch((e: unknown) => this.fail(e));
-    }, 0);
+    }, delay);
   }
 
   /** One time slice of training: as many steps as fit in sliceMs (or as the speed limit allows). */
@@ -186,8 +196,7 @@ export class TrainingSession {
     this.progress(!this.playing);
     if (this.playing) {
       const wait = this.stepsPerSecond ? Math.max(0, (steps * 1000) / this.stepsPerSecond - elapsed) : 0;
-      if (wait > 0) setTimeout(() => this.schedule(), wait);
-      else this.schedule();
+      this.schedule(wait);
     }
   }
 
@@ -207,11 +216,11 @@ export class TrainingSession {
   private fail(e: unknown): void {
     this.playing = false;
     const message = e instanceof Error ? e.message : String(e);
-    if (this.backend?.name === 'webgl' && this.config) {
+    if (this.backend?.name === 'webgl' && this.config && /webgl|context|shader|texture|gpu/i.test(message)) {
       const step = this.trainer?.step ?? 0;
       this.busy = this.busy
         .then(async () => {
-          const next = await chooseBackend('wasm', this.host.backendOptions);
+          const next = await chooseBackend('wasm', { ...this.host.backendOptions, candidates: ['wasm', 'cpu'] });
           this.backend = { name: next.name, reason: `WebGL failed (${message}); switched to ${next.name} and replayed to step ${step}` };
           await this.rebuild();
           if (step > 0) await this.apply({ type: 'runTo', step });
