@@ -26,6 +26,7 @@ describe('StaggeredSync', () => {
   it('brings one mirror up to date per frame, in order, after a store change', () => {
     const store = createLabStore(parseConfig({}));
     const sync = new StaggeredSync(store);
+    sync.start();
     const mirrors = [sync.mirror(), sync.mirror(), sync.mirror()];
     mirrors.forEach((m) => sync.attach(m));
     for (let i = 0; i < 3; i++) tick();
@@ -44,6 +45,7 @@ describe('StaggeredSync', () => {
   it('starves no view when the store changes every frame (the step counter does)', () => {
     const store = createLabStore(parseConfig({}));
     const sync = new StaggeredSync(store);
+    sync.start();
     const mirrors = [sync.mirror(), sync.mirror(), sync.mirror()];
     mirrors.forEach((m) => sync.attach(m));
     store.getState().setView({ layer: 0 });
@@ -63,6 +65,20 @@ describe('StaggeredSync', () => {
     expect(store.getState().view.layer).toBe(0);
     sync.release(m);
     tick();
-    sync.dispose();
+    sync.stop();
+  });
+
+  it('survives React StrictMode’s effect replay (start, stop, start) and keeps following the store', () => {
+    const store = createLabStore(parseConfig({}));
+    const sync = new StaggeredSync(store);
+    sync.start();
+    sync.stop();
+    sync.start();
+    const m = sync.mirror();
+    sync.attach(m);
+    store.getState().setView({ layer: 0 });
+    tick();
+    tick();
+    expect(m.getState().view.layer).toBe(0);
   });
 });

@@ -15,13 +15,19 @@ export class StaggeredSync {
   private readonly stale = new Set<StoreApi<LabState>>();
   private frame = 0;
   private cursor = 0;
-  private readonly unsubscribe: () => void;
+  private unsubscribe: (() => void) | null = null;
 
-  constructor(private readonly source: StoreApi<LabState>) {
-    this.unsubscribe = source.subscribe(() => {
+  constructor(private readonly source: StoreApi<LabState>) {}
+
+  /** Follows the store until stop(); idempotent, so React's StrictMode effect replay is harmless. */
+  start(): void {
+    if (this.unsubscribe) return;
+    this.unsubscribe = this.source.subscribe(() => {
       for (const m of this.mirrors) this.stale.add(m);
       this.schedule();
     });
+    for (const m of this.mirrors) this.stale.add(m);
+    this.schedule();
   }
 
   /** A mirror that starts in sync; it follows the store once attached. */
@@ -61,9 +67,11 @@ export class StaggeredSync {
     });
   }
 
-  dispose(): void {
-    this.unsubscribe();
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
     cancelAnimationFrame(this.frame);
+    this.frame = 0;
   }
 }
 

@@ -34,7 +34,10 @@ export function App() {
   const [notice, setNotice] = useState<Notice | null>(null);
   const noticeId = useRef(0);
   const sync = useMemo(() => new StaggeredSync(store), [store]);
-  useEffect(() => () => sync.dispose(), [sync]);
+  useEffect(() => {
+    sync.start();
+    return () => sync.stop();
+  }, [sync]);
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
