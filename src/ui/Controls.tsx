@@ -150,9 +150,9 @@ export function Controls({ apply, onError }: { apply: (config: ExperimentConfig,
         />
         <SelectField label="Optimiser" value={config.optimizer.kind} options={OPTIMIZERS.map((o) => [o, OPT_NAMES[o]] as const)} onChange={set('optimizer.kind', 'optimiser')} />
         <Field label="Seed" hint="All randomness (weights, batch order, data) comes from this number.">
-          {(id) => (
+          {(id, describedBy) => (
             <div className="seed">
-              <IntegerInput id={id} value={config.seed} min={0} max={2147483647} onCommit={set('seed', 'seed')} />
+              <IntegerInput id={id} describedBy={describedBy} value={config.seed} min={0} max={2147483647} onCommit={set('seed', 'seed')} />
               <button type="button" onClick={() => set('seed', 'seed')((config.seed + 1) % 2147483647)}>
                 next
               </button>

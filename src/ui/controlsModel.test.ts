@@ -11,10 +11,13 @@ describe('controls model', () => {
     expect(() => withChange(c, 'optimizer.learningRate', 50)).toThrow(/learningRate/);
   });
 
-  it('switches a CNN back to an MLP when the dataset becomes 2-D', () => {
+  it('gives each architecture its own size, and switches a CNN back to an MLP when the dataset becomes 2-D', () => {
     const cnn = withChange(parseConfig({}), 'model.kind', 'cnn');
-    expect(cnn.model.width).toBe(64);
-    expect(withChange(cnn, 'dataset.name', 'spirals').model.kind).toBe('mlp');
+    expect(cnn.model).toEqual({ kind: 'cnn', depth: 3, width: 16 });
+    expect(withChange(cnn, 'model.kind', 'mlp').model).toEqual({ kind: 'mlp', depth: 3, width: 100 });
+    expect(withChange(cnn, 'dataset.name', 'spirals').model).toEqual({ kind: 'mlp', depth: 3, width: 100 });
+    // Other changes leave the size alone.
+    expect(withChange(withChange(parseConfig({}), 'model.width', 40), 'activation', 'tanh').model.width).toBe(40);
   });
 
   it('maps log sliders both ways', () => {

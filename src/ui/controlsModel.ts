@@ -11,12 +11,18 @@ export function withChange(config: ExperimentConfig, path: string, value: unknow
   let node = next;
   for (const k of keys.slice(0, -1)) node = node[k] as Record<string, unknown>;
   node[keys[keys.length - 1]!] = value;
-  // Cross-field fixes the controls promise: a CNN needs MNIST, and its width is capped at 64 channels.
+  // Cross-field fixes the controls promise: a CNN needs MNIST, and switching between MLP and CNN starts from
+  // that architecture's own sensible size (100 units vs 16 channels) instead of clamping the other's.
   const c = next as unknown as ExperimentConfig;
   if (c.dataset.name !== 'mnist' && c.model.kind === 'cnn') c.model.kind = 'mlp';
-  if (c.model.kind === 'cnn') c.model.width = Math.min(c.model.width, 64);
+  if (c.model.kind !== config.model.kind) c.model = { ...ARCHITECTURE_DEFAULTS[c.model.kind] };
   return parseConfig(c);
 }
+
+export const ARCHITECTURE_DEFAULTS = {
+  mlp: { kind: 'mlp', depth: 3, width: 100 },
+  cnn: { kind: 'cnn', depth: 3, width: 16 },
+} as const satisfies Record<string, ExperimentConfig['model']>;
 
 /** A log-scale slider position (0…1000) ↔ value over [min, max]. */
 export function logToSlider(value: number, min: number, max: number): number {

@@ -5,20 +5,27 @@ interface FieldProps {
   label: string;
   /** The current value as shown, with units. */
   display?: ReactNode;
+  /** A longer explanation: a tooltip for the pointer, the control's description for assistive technology. */
   hint?: string;
-  children: (id: string) => ReactNode;
+  children: (id: string, describedBy: string | undefined) => ReactNode;
 }
 
 /** A labelled control row: label and current value on one line, the control under it. */
 export function Field({ label, display, hint, children }: FieldProps) {
   const id = useId();
+  const hintId = hint ? `${id}-hint` : undefined;
   return (
     <div className="field" title={hint}>
       <div className="field-head">
         <label htmlFor={id}>{label}</label>
         {display !== undefined && <output htmlFor={id}>{display}</output>}
       </div>
-      {children(id)}
+      {children(id, hintId)}
+      {hint && (
+        <span id={hintId} className="visually-hidden">
+          {hint}
+        </span>
+      )}
     </div>
   );
 }
@@ -33,8 +40,8 @@ export function SelectField<T extends string>(props: {
 }) {
   return (
     <Field label={props.label} hint={props.hint}>
-      {(id) => (
-        <select id={id} value={props.value} onChange={(e) => props.onChange(e.target.value as T)}>
+      {(id, describedBy) => (
+        <select id={id} aria-describedby={describedBy} value={props.value} onChange={(e) => props.onChange(e.target.value as T)}>
           {props.options.map(([v, text]) => (
             <option key={v} value={v} disabled={props.disabled?.(v)}>
               {text}
@@ -80,10 +87,11 @@ export function SliderField(props: {
   const formatted = props.format(shown);
   return (
     <Field label={props.label} display={formatted} hint={props.hint}>
-      {(id) => (
+      {(id, describedBy) => (
         <input
           ref={ref}
           id={id}
+          aria-describedby={describedBy}
           type="range"
           min={log ? 0 : min}
           max={log ? 1000 : max}
@@ -101,7 +109,8 @@ export function SliderField(props: {
  * A whole number typed by hand: edited freely, committed on Enter or when the field loses focus, and only when
  * it is a valid value (an empty or out-of-range entry goes back to the current value).
  */
-export function IntegerInput({ id, value, min, max, onCommit }: { id: string; value: number; min: number; max: number; onCommit: (v: number) => void }) {
+export function IntegerInput(props: { id: string; describedBy?: string | undefined; value: number; min: number; max: number; onCommit: (v: number) => void }) {
+  const { id, value, min, max, onCommit } = props;
   const [draft, setDraft] = useState<string | null>(null);
   const commit = () => {
     if (draft === null) return;
@@ -112,6 +121,7 @@ export function IntegerInput({ id, value, min, max, onCommit }: { id: string; va
   return (
     <input
       id={id}
+      aria-describedby={props.describedBy}
       type="number"
       inputMode="numeric"
       min={min}
