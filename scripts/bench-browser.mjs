@@ -2,10 +2,9 @@
 // (PerformanceObserver 'longtask', which reports tasks over 50 ms) and the frame rate (requestAnimationFrame)
 // over a 30 s window, and the layout shift in that window, in headless Chromium against the built app (vite preview).
 //   npm run bench:browser [-- --seconds 30 --size 1280x720]
-import { chromium } from '@playwright/test';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { launchChromium, servePreview } from './lib/browser.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
@@ -13,24 +12,8 @@ const arg = (name, dflt) => {
 };
 const seconds = Number(arg('--seconds', '30'));
 const [width, height] = arg('--size', '1280x720').split('x').map(Number);
-const port = 4183;
-
-const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore' });
-const stop = () => server.kill('SIGTERM');
-process.on('exit', stop);
-for (let i = 0; i < 100; i++) {
-  try {
-    if ((await fetch(`http://127.0.0.1:${port}/`)).ok) break;
-  } catch {
-    /* not up yet */
-  }
-  await new Promise((r) => setTimeout(r, 200));
-}
-
-const browser = await chromium.launch({
-  executablePath: fs.existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-});
+const { url, stop } = await servePreview(4183);
+const browser = await launchChromium();
 const page = await browser.newPage({ viewport: { width, height } });
 await page.addInitScript(() => {
   window.__bench = { longTasks: [], frames: [], shifts: [] };
@@ -41,7 +24,7 @@ await page.addInitScript(() => {
     for (const e of list.getEntries()) window.__bench.longTasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });
 });
-await page.goto(`http://127.0.0.1:${port}/`);
+await page.goto(url);
 await page.getByRole('button', { name: 'Play' }).waitFor({ state: 'visible' });
 await page.waitForFunction(() => !document.querySelector('button.play')?.hasAttribute('disabled'), null, { timeout: 60_000 });
 const backend = await page.locator('.backend').textContent();

@@ -1,0 +1,29 @@
+// Shared by the browser scripts (benchmark, screenshots): serve the built app and launch Debian's Chromium.
+import { chromium } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+
+/** Starts `vite preview` of dist/ on the port, waits until it answers, and stops it when the process exits. */
+export async function servePreview(port) {
+  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore' });
+  const stop = () => server.kill('SIGTERM');
+  process.on('exit', stop);
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/`)).ok) return { url: `http://127.0.0.1:${port}/`, stop };
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  stop();
+  throw new Error(`vite preview did not answer on port ${port}`);
+}
+
+/** Headless Chromium with the flags this closed network needs (no background connections). */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: fs.existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}
