@@ -3,21 +3,15 @@ import type { ExperimentConfig } from '../config/schema';
 import type { BackendChoice } from '../engine/backend';
 import { appendProbe, createHistory, type ArmHistory } from '../engine/history';
 import type { ProbeSnapshot } from '../engine/probes/types';
-import type { ArmInfo, LayerInfo, SessionEvent } from '../worker/protocol';
+import type { RunDescription, SessionEvent } from '../worker/protocol';
 
 /** Beyond this many probes per arm, histories are thinned to every other point (first and last kept). */
 export const MAX_HISTORY_POINTS = 1500;
 
-export interface RunState {
+export interface RunState extends RunDescription {
   runId: number;
   status: 'starting' | 'ready' | 'error';
   backend: BackendChoice | null;
-  arms: ArmInfo[];
-  layers: LayerInfo[];
-  inputShape: number[];
-  numClasses: number;
-  dataset: string;
-  points: { xy: Float32Array; labels: Uint8Array } | null;
   step: number;
   playing: boolean;
   stepsPerSecond: number;
@@ -76,6 +70,11 @@ export function thinSeries<T>(a: T[]): void {
   a.push(...out);
 }
 
+function withoutType<T extends { type: string }>(e: T): Omit<T, 'type'> {
+  const { type: _type, ...rest } = e;
+  return rest;
+}
+
 /** Thins every series of a history to every other point, keeping the first and the last. */
 export function thinHistory(history: ArmHistory[]): void {
   const thin = thinSeries<number>;
@@ -106,7 +105,7 @@ export function createLabStore(config: ExperimentConfig): StoreApi<LabState> {
       const { run } = get();
       if (e.type === 'ready') {
         set({
-          run: { ...emptyRun(), runId: e.runId, status: 'ready', backend: e.backend, arms: e.arms, layers: e.layers, inputShape: e.inputShape, numClasses: e.numClasses, dataset: e.dataset, points: e.points },
+          run: { ...emptyRun(), ...withoutType(e), status: 'ready' },
           history: createHistory(e.arms, e.layers.map((l) => l.units)),
           unitHistory: e.arms.map(() => e.layers.map(() => [])),
           latest: null,

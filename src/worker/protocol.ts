@@ -31,20 +31,20 @@ export interface LayerInfo {
   outShape: number[];
 }
 
+/** What a freshly built run is: its arms, its network and its data. The store keeps it as the run's state. */
+export interface RunDescription {
+  arms: ArmInfo[];
+  layers: LayerInfo[];
+  inputShape: number[];
+  numClasses: number;
+  dataset: string;
+  /** 2-D datasets: the test points, [x0, y0, x1, y1, …] and their labels, for the decision-boundary view. */
+  points: { xy: Float32Array; labels: Uint8Array } | null;
+}
+
 export type SessionEvent =
   /** A run was (re)built: the backend in use, the network of each arm. `runId` tags every later event of it. */
-  | {
-      type: 'ready';
-      runId: number;
-      backend: BackendChoice;
-      arms: ArmInfo[];
-      layers: LayerInfo[];
-      inputShape: number[];
-      numClasses: number;
-      dataset: string;
-      /** 2-D datasets: the test points, [x0, y0, x1, y1, …] and their labels, for the decision-boundary view. */
-      points: { xy: Float32Array; labels: Uint8Array } | null;
-    }
+  | ({ type: 'ready'; runId: number; backend: BackendChoice } & RunDescription)
   /** Progress between probes: cheap, at most one per animation frame. */
   | { type: 'progress'; runId: number; step: number; playing: boolean; stepsPerSecond: number }
   /** A probe's read-back (typed arrays are transferred, not copied). */
