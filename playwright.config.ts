@@ -2,6 +2,9 @@ import { defineConfig, devices } from '@playwright/test';
 import fs from 'node:fs';
 
 const executablePath = fs.existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
+// E2E_PORT and E2E_DIST let several suites (or developers) run side by side, each on its own build.
+const port = Number(process.env.E2E_PORT ?? 4319);
+const outDir = process.env.E2E_DIST ?? 'dist';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -12,7 +15,7 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   use: {
-    baseURL: 'http://127.0.0.1:4319',
+    baseURL: `http://127.0.0.1:${port}`,
     trace: 'off',
     launchOptions: {
       executablePath,
@@ -22,8 +25,8 @@ export default defineConfig({
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
   // Its own port, so a running `npm start` (4173) does not collide with the tests.
   webServer: {
-    command: 'npx vite preview --host 127.0.0.1 --port 4319 --strictPort',
-    url: 'http://127.0.0.1:4319',
+    command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort --outDir ${outDir}`,
+    url: `http://127.0.0.1:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,
   },
