@@ -1,9 +1,10 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
 // The app's Content Security Policy: the wasm backend needs 'wasm-unsafe-eval', the worker comes from 'self'
-// (or blob: in dev). No 'unsafe-eval' anywhere.
+// (or blob: in dev). No 'unsafe-eval' anywhere. `frame-ancestors` would be ignored in the meta tag, so it is
+// not here: a host that must forbid framing sends it as a header.
 const csp = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
@@ -13,8 +14,27 @@ const csp = [
   "font-src 'self' data:",
 ].join('; ');
 
+/**
+ * Writes the policy into the built index.html as a meta tag, first in <head> so it governs every later element:
+ * a static host (GitHub Pages, a university web space) sends no CSP header, and the build must carry its own.
+ * Build only: the dev server injects an inline script for hot reload that this policy would block.
+ */
+function cspMetaTag(policy: string): Plugin {
+  return {
+    name: 'batchnorm-explorer:csp-meta',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: policy }, injectTo: 'head-prepend' }],
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react()],
+  // Relative base: every URL in the build is relative to the page or to the file that asks for it, so dist/
+  // works copied to any static host under any sub-path (https://example.org/course/bn/).
+  base: './',
+  plugins: [react(), cspMetaTag(csp)],
   worker: { format: 'es' },
   preview: { port: 4173, strictPort: true, headers: { 'Content-Security-Policy': csp } },
   server: { port: 5173 },

@@ -1,6 +1,10 @@
+// First: configures zod before any module below parses a schema (see the file for why).
+import './platform/cspSafeZod';
+// Second: cleans the address before any library reads it.
+import { openedSearch } from './platform/safeLocation';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { presetConfig } from './config/presets';
+import { decodeLink } from './config/link';
 import { createLabStore } from './store/labStore';
 import { LabContext, type Lab } from './store/context';
 import { createSessionClient } from './worker/client';
@@ -8,15 +12,27 @@ import { App } from './ui/App';
 import './ui/styles.css';
 
 async function start(): Promise<void> {
-  const config = presetConfig('ioffe-mnist');
+  // The address is the experiment: a share link opens exactly the run and the picture its sender saw. A bad
+  // parameter never stops the lab: it falls back to its default and the page names it.
+  const link = decodeLink(openedSearch);
+  const { config, view } = link;
   const store = createLabStore(config);
-  store.getState().setView({ theme: matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light' });
+  store.getState().setView({
+    theme: view.theme ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'),
+    ...(view.layer !== undefined ? { layer: view.layer } : {}),
+    ...(view.unit !== undefined ? { unit: view.unit } : {}),
+    ...(view.logLoss !== undefined ? { logLoss: view.logLoss } : {}),
+    ...(view.smoothing !== undefined ? { smoothing: view.smoothing } : {}),
+    views: view.views ?? null,
+  });
+  store.setState({ link: { problems: link.problems, backend: link.backend ?? null, to: link.to ?? 0 } });
   const client = await createSessionClient((e) => store.getState().receive(e), {
-    forceMainThread: new URLSearchParams(location.search).has('mainthread'),
+    forceMainThread: new URLSearchParams(openedSearch).has('mainthread'),
   });
   store.setState({ executionMode: client.mode === 'worker' ? 'in a Web Worker' : 'on the main thread' });
   const lab: Lab = { store, send: (cmd) => client.send(cmd) };
-  client.send({ type: 'configure', config, backend: 'auto' });
+  // A link made on one backend replays on that backend where it can: cpu and wasm then give identical histories.
+  client.send({ type: 'configure', config, backend: link.backend ?? 'auto' });
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <LabContext.Provider value={lab}>

@@ -9,18 +9,16 @@ import { ConfigError } from '../config/schema';
 import { chooseBackend, LockstepTrainer, loadDataset, tf } from '../engine';
 import { appendProbe, bandTravel, createHistory, historyToCsv, meanOf, valueAt, type ArmHistory } from '../engine/history';
 import { runLockstep } from '../engine/run';
-import { parseArgs, USAGE } from './args';
+import { experimentJson } from '../export/json';
+import { helpRequested, parseArgs, USAGE } from './args';
+import { fsReason, prepareOutput, readConfigFile, writeOutput } from './files';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-function fail(message: string): never {
-  process.stderr.write(`${message}\n\n${USAGE}\n`);
+/** Usage and file problems: one line each, no stack trace, status 2. */
+function fail(problems: readonly string[]): never {
+  process.stderr.write(problems.map((p) => `experiment: ${p}\n`).join(''));
   process.exit(2);
-}
-
-/** JSON with NaN and ±Infinity as null, and typed arrays as plain arrays. */
-function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : ArrayBuffer.isView(v) ? Array.from(v as Float32Array) : v), 2);
 }
 
 export function summaryTable(history: readonly ArmHistory[], stepsPerSecond: number): string {
@@ -45,11 +43,18 @@ export function summaryTable(history: readonly ArmHistory[], stepsPerSecond: num
 }
 
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (helpRequested(argv)) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   let opts;
   try {
-    opts = parseArgs(process.argv.slice(2), (file) => JSON.parse(fs.readFileSync(file, 'utf8')) as unknown);
+    opts = parseArgs(argv, readConfigFile);
+    // Before the backend, the data and minutes of training: a bad --out fails now.
+    if (opts.out) prepareOutput(opts.out, { mkdir: opts.mkdir });
   } catch (e) {
-    if (e instanceof ConfigError) fail(`invalid input:\n  ${e.problems.join('\n  ')}`);
+    if (e instanceof ConfigError) fail(e.problems);
     throw e;
   }
   tf.env().set('PROD', true);
@@ -60,10 +65,17 @@ async function main(): Promise<void> {
   };
   log(`backend: ${backend.reason}\n`);
   const { config } = opts;
-  const dataset = await loadDataset(config, async () => new Uint8Array(fs.readFileSync(path.join(root, 'public/data/mnist.bin'))));
+  const mnistPath = path.join(root, 'public/data/mnist.bin');
+  const dataset = await loadDataset(config, async () => {
+    try {
+      return new Uint8Array(fs.readFileSync(mnistPath));
+    } catch (e) {
+      fail([`cannot read the MNIST digits at ${mnistPath}: ${fsReason(e)} (npm run data makes them)`]);
+    }
+  });
   const trainer = new LockstepTrainer(config, dataset);
   const history = createHistory(trainer.arms.map((a) => ({ name: a.name, norm: a.spec.norm })), trainer.architecture.hidden.map((l) => l.units));
-  log(`${opts.preset}: ${trainer.arms.map((a) => a.name).join(' vs ')}, ${opts.steps} steps, ${dataset.name} (${dataset.numTrain} train / ${dataset.numTest} test)\n`);
+  log(`${opts.source}${opts.overrides.length ? ` with ${opts.overrides.length} --set` : ''}: ${trainer.arms.map((a) => a.name).join(' vs ')}, ${opts.steps} steps, ${dataset.name} (${dataset.numTrain} train / ${dataset.numTest} test)\n`);
   const t0 = performance.now();
   let lastReport = 0;
   await runLockstep(trainer, opts.steps, {
@@ -82,18 +94,27 @@ async function main(): Promise<void> {
   const stepsPerSecond = opts.steps / seconds;
   process.stdout.write(summaryTable(history, stepsPerSecond) + '\n');
   if (opts.out) {
-    const result = {
-      tool: 'batchnorm-explorer experiment',
-      preset: opts.preset,
-      config,
-      backend,
-      steps: opts.steps,
-      seconds,
-      stepsPerSecond,
-      arms: history,
-    };
-    fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
-    fs.writeFileSync(opts.out, opts.out.toLowerCase().endsWith('.csv') ? historyToCsv(history) : toJson(result));
+    // The JSON is built by the module the lab's download uses, so the two files have one format.
+    // `preset` is null for a --config run; `source` and `overrides` say what the configuration was built from.
+    const json = () =>
+      experimentJson({
+        tool: 'batchnorm-explorer experiment',
+        preset: opts.preset,
+        source: opts.source,
+        overrides: opts.overrides,
+        config,
+        backend,
+        steps: opts.steps,
+        seconds,
+        stepsPerSecond,
+        arms: history,
+      });
+    const problem = writeOutput(opts.out, opts.out.toLowerCase().endsWith('.csv') ? historyToCsv(history) : json());
+    if (problem) {
+      trainer.dispose();
+      process.stderr.write(`experiment: ${problem}\n`);
+      process.exit(1);
+    }
     log(`wrote ${opts.out}\n`);
   }
   trainer.dispose();

@@ -25,7 +25,7 @@ export type Placement = (typeof PLACEMENTS)[number];
 const num = (min: number, max: number) => z.number().finite().min(min).max(max);
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
-export const armSchema = z.object({
+export const armSchema = z.strictObject({
   /** Shown in legends; defaults to a name derived from the settings ("BN", "plain"). */
   label: z.string().min(1).max(40).optional(),
   norm: z.enum(NORMS),
@@ -33,20 +33,51 @@ export const armSchema = z.object({
   learningRate: num(1e-5, 10).optional(),
 });
 
+/**
+ * A change applied from a given step on, without restarting the run (a learning-rate drop at step 300). Only the
+ * settings where "from now on" has a meaning can change: the rest define the network or its data.
+ */
+export const changeSchema = z
+  .strictObject({
+    /** The base learning rate; an arm with its own rate keeps its ratio to the base (BN ×5 stays 5×). */
+    learningRate: num(1e-5, 10).optional(),
+    /** Heavy-ball momentum of the 'momentum' optimizer. */
+    momentum: num(0, 0.999).optional(),
+    /** Running-statistics momentum of batch norm (PyTorch's convention). */
+    bnMomentum: num(0.001, 1).optional(),
+    batchSize: int(2, 1000).optional(),
+    /** false freezes γ and β at their current values; true lets them learn again. */
+    affine: z.boolean().optional(),
+    /** 'inference': batch norm normalizes with its running statistics (frozen) while training goes on. */
+    bnMode: z.enum(['train', 'inference']).optional(),
+  })
+  .refine((c) => Object.values(c).some((v) => v !== undefined), { message: 'a change must set at least one setting' });
+
+export const scheduleEventSchema = z.strictObject({
+  /** The change holds from this step on: it applies after `step` training steps, before the next (0: from the start). */
+  step: int(0, 1_000_000),
+  set: changeSchema,
+});
+
+export const CHANGE_KEYS = ['learningRate', 'momentum', 'bnMomentum', 'batchSize', 'affine', 'bnMode'] as const;
+export type ChangeKey = (typeof CHANGE_KEYS)[number];
+export type ScheduleChange = z.output<typeof changeSchema>;
+export type ScheduleEvent = z.output<typeof scheduleEventSchema>;
+
 export const configSchema = z
-  .object({
+  .strictObject({
     version: z.literal(CONFIG_VERSION).default(CONFIG_VERSION),
     /** The only source of randomness: initial weights, batch order, synthetic data. */
     seed: int(0, 2 ** 31 - 1).default(1),
     dataset: z
-      .object({
+      .strictObject({
         name: z.enum(DATASETS).default('mnist'),
         /** Noise level of the 2-D sets, 0 (clean) … 1 (heavily overlapping); ignored for MNIST. */
         noise: num(0, 1).default(0.15),
       })
       .default({ name: 'mnist', noise: 0.15 }),
     model: z
-      .object({
+      .strictObject({
         kind: z.enum(MODEL_KINDS).default('mlp'),
         /** Hidden layers (MLP) or convolutional layers (CNN). */
         depth: int(1, 8).default(3),
@@ -56,14 +87,14 @@ export const configSchema = z
       .default({ kind: 'mlp', depth: 3, width: 100 }),
     activation: z.enum(ACTIVATIONS).default('sigmoid'),
     init: z
-      .object({
+      .strictObject({
         scheme: z.enum(INITS).default('gaussian'),
         /** Gaussian: the standard deviation; Glorot and He: a gain on their standard deviation. */
         scale: num(1e-4, 10).default(0.1),
       })
       .default({ scheme: 'gaussian', scale: 0.1 }),
     optimizer: z
-      .object({
+      .strictObject({
         kind: z.enum(OPTIMIZERS).default('sgd'),
         learningRate: num(1e-5, 10).default(0.5),
         /** Heavy-ball momentum (optimizer 'momentum'). */
@@ -74,7 +105,7 @@ export const configSchema = z
       .default({ kind: 'sgd', learningRate: 0.5, momentum: 0.9, beta1: 0.9, beta2: 0.999 }),
     batchSize: int(2, 1000).default(60),
     normalization: z
-      .object({
+      .strictObject({
         placement: z.enum(PLACEMENTS).default('before'),
         /** Running-statistics momentum in PyTorch's convention (weight of the new batch); Keras's is 1 − this. */
         momentum: num(0.001, 1).default(0.1),
@@ -85,7 +116,7 @@ export const configSchema = z
       .default({ placement: 'before', momentum: 0.1, epsilon: 1e-5, affine: true }),
     arms: z.array(armSchema).min(1).max(4).default([{ norm: 'none' }, { norm: 'batch' }]),
     probe: z
-      .object({
+      .strictObject({
         /** Probe every k training steps. */
         interval: int(1, 1000).default(20),
         /** Fixed examples from the test set whose activations the distribution views show. */
@@ -95,8 +126,26 @@ export const configSchema = z
         range: num(0.5, 100).default(8),
       })
       .default({ interval: 20, batchSize: 500, bins: 48, range: 8 }),
+    /** Changes during the run, in step order: part of the run, so a link or a CLI config replays them exactly. */
+    schedule: z.array(scheduleEventSchema).max(32).default([]),
   })
   .superRefine((c, ctx) => {
+    c.schedule.forEach((e, i) => {
+      const prev = c.schedule[i - 1];
+      if (prev && e.step <= prev.step) {
+        ctx.addIssue({ code: 'custom', path: ['schedule', i, 'step'], message: 'events must be in increasing step order, one per step' });
+      }
+      const bn = c.arms.some((a) => a.norm === 'batch');
+      if (!bn && (e.set.bnMomentum !== undefined || e.set.bnMode !== undefined)) {
+        ctx.addIssue({ code: 'custom', path: ['schedule', i, 'set'], message: 'batch-norm changes need an arm with batch norm' });
+      }
+      if (e.set.affine !== undefined && (!c.arms.some((a) => a.norm !== 'none') || !c.normalization.affine)) {
+        ctx.addIssue({ code: 'custom', path: ['schedule', i, 'set', 'affine'], message: 'γ and β exist only in an arm with normalization and learnable γ, β' });
+      }
+      if (e.set.momentum !== undefined && c.optimizer.kind !== 'momentum') {
+        ctx.addIssue({ code: 'custom', path: ['schedule', i, 'set', 'momentum'], message: 'the optimizer momentum applies to optimizer "momentum" only' });
+      }
+    });
     if (c.model.kind === 'cnn' && c.dataset.name !== 'mnist') {
       ctx.addIssue({ code: 'custom', path: ['model', 'kind'], message: 'the CNN needs image input: use dataset "mnist"' });
     }

@@ -55,7 +55,7 @@ export function hasWebGL2(): boolean {
  */
 export async function chooseBackend(
   request: BackendName | 'auto',
-  opts: BackendOptions & { candidates?: BackendName[]; measure?: (name: BackendName) => Promise<number> } = {},
+  opts: BackendOptions & { candidates?: BackendName[]; measure?: (name: BackendName, bestMs: number) => Promise<number> } = {},
 ): Promise<BackendChoice> {
   const order: BackendName[] = opts.candidates ?? ['webgl', 'wasm', 'cpu'];
   if (request !== 'auto') {
@@ -84,7 +84,7 @@ export async function chooseBackend(
   const times = new Map<BackendName, number>();
   for (const b of usable) {
     await tf.setBackend(b);
-    times.set(b, await opts.measure(b));
+    times.set(b, await opts.measure(b, Math.min(Infinity, ...times.values())));
   }
   const best = [...times.entries()].sort((a, b) => a[1] - b[1])[0]![0];
   await tf.setBackend(best);

@@ -9,32 +9,45 @@ import { createRng, permutation, type Rng } from './random';
 export class BatchSampler {
   private readonly rng: Rng;
   private order: Uint32Array;
-  private cursor = 0;
-  private readonly perEpoch: number;
+  /** Examples of the current epoch's permutation already used. */
+  private position = 0;
+  private size: number;
 
   constructor(
     private readonly numTrain: number,
-    private readonly batchSize: number,
+    batchSize: number,
     seed: number,
   ) {
-    if (batchSize > numTrain) throw new Error(`batch size ${batchSize} exceeds the ${numTrain} training examples`);
+    this.size = BatchSampler.checked(batchSize, numTrain);
     this.rng = createRng(seed, 'batches');
-    this.perEpoch = Math.floor(numTrain / batchSize);
     this.order = permutation(numTrain, this.rng);
   }
 
+  private static checked(batchSize: number, numTrain: number): number {
+    if (batchSize > numTrain) throw new Error(`batch size ${batchSize} exceeds the ${numTrain} training examples`);
+    return batchSize;
+  }
+
+  get batchSize(): number {
+    return this.size;
+  }
+
+  /** A new batch size from the next batch on (a scheduled change); the epoch's order goes on where it was. */
+  set batchSize(size: number) {
+    this.size = BatchSampler.checked(size, this.numTrain);
+  }
+
   peek(): Int32Array {
-    if (this.cursor === this.perEpoch) {
+    if (this.position + this.size > this.numTrain) {
       this.order = permutation(this.numTrain, this.rng);
-      this.cursor = 0;
+      this.position = 0;
     }
-    const start = this.cursor * this.batchSize;
-    return Int32Array.from(this.order.subarray(start, start + this.batchSize));
+    return Int32Array.from(this.order.subarray(this.position, this.position + this.size));
   }
 
   next(): Int32Array {
     const batch = this.peek();
-    this.cursor++;
+    this.position += this.size;
     return batch;
   }
 }

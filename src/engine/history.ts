@@ -1,4 +1,5 @@
-import { PERCENTILES } from './probes/distribution';
+import { toCsv, type CsvCell } from './csv';
+import { PERCENTILES } from './probes/types';
 import type { ProbeSnapshot } from './probes/types';
 
 /**
@@ -75,36 +76,37 @@ export function appendProbe(history: ArmHistory[], snap: ProbeSnapshot): void {
   });
 }
 
-/** One row per (arm, probe step, layer), the arm-level columns repeated: easy to load into pandas or R. */
+/**
+ * One row per (arm, probe step, layer), the arm-level columns repeated: easy to load into pandas or R. Written by
+ * the one CSV writer (RFC 4180, CRLF, spreadsheet-safe text cells) that the lab's download uses too; non-finite
+ * values are empty cells.
+ */
 export function historyToCsv(history: readonly ArmHistory[]): string {
   const header = ['arm', 'step', 'trainLoss', 'testLoss', 'testAccuracy', 'layer', ...PERCENTILES.map((p) => `p${p}`), 'mean', 'std', 'inputMean', 'inputVariance', 'gradNorm', 'icsL2', 'icsCos'];
-  const rows = [header.join(',')];
-  const fmt = (v: number) => (Number.isFinite(v) ? String(v) : '');
+  const rows: CsvCell[][] = [header];
   for (const arm of history) {
     arm.steps.forEach((step, t) => {
       for (const l of arm.layers) {
-        rows.push(
-          [
-            JSON.stringify(arm.name),
-            step,
-            fmt(arm.trainLoss[t]!),
-            fmt(arm.testLoss[t]!),
-            fmt(arm.testAccuracy[t]!),
-            l.index,
-            ...PERCENTILE_KEYS.map((k) => fmt(l.percentiles[k][t]!)),
-            fmt(l.mean[t]!),
-            fmt(l.std[t]!),
-            fmt(l.inputMean[t]!),
-            fmt(l.inputVariance[t]!),
-            fmt(l.gradNorm[t]!),
-            fmt(l.ics.l2[t]!),
-            fmt(l.ics.cos[t]!),
-          ].join(','),
-        );
+        rows.push([
+          arm.name,
+          step,
+          arm.trainLoss[t],
+          arm.testLoss[t],
+          arm.testAccuracy[t],
+          l.index,
+          ...PERCENTILE_KEYS.map((k) => l.percentiles[k][t]),
+          l.mean[t],
+          l.std[t],
+          l.inputMean[t],
+          l.inputVariance[t],
+          l.gradNorm[t],
+          l.ics.l2[t],
+          l.ics.cos[t],
+        ]);
       }
     });
   }
-  return rows.join('\n') + '\n';
+  return toCsv(rows);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { armName, type ExperimentConfig } from '../config/schema';
+import { armName, type ExperimentConfig, type ScheduleEvent } from '../config/schema';
 import type { Dataset } from './data/types';
 import { BatchSampler } from './batches';
 import { armSpec, buildArchitecture, crossEntropy, forward, initialValues, paramLayout, type Architecture, type ArmSpec, type ForwardCapture, type ParamInfo, type RunningStats } from './model';
@@ -37,7 +37,9 @@ class Arm {
     readonly name: string,
     readonly spec: ArmSpec,
     readonly layout: readonly ParamInfo[],
-    readonly learningRate: number,
+    /** This arm's rate relative to the base learning rate (1 unless the arm sets its own). */
+    readonly rateRatio: number,
+    public learningRate: number,
     init: readonly Float32Array[],
     arch: Architecture,
     optimizer: Optimizer,
@@ -88,6 +90,13 @@ function boundaryGrid(dataset: Dataset): { grid: Tensor; size: number; extent: [
   return { grid: tf.tensor2d(pts, [size * size, 2]), size, extent: [-half, half, -half, half] };
 }
 
+export interface TrainerLiveSettings {
+  momentum: number;
+  bnMomentum: number;
+  affine: boolean;
+  bnMode: 'train' | 'inference';
+}
+
 export interface TrainerInfo {
   readonly architecture: Architecture;
   readonly arms: readonly { name: string; spec: ArmSpec; layout: readonly ParamInfo[]; learningRate: number }[];
@@ -101,8 +110,13 @@ export interface TrainerInfo {
 export class LockstepTrainer implements TrainerInfo {
   readonly architecture: Architecture;
   readonly arms: Arm[];
-  private readonly optimizer: Optimizer;
+  private optimizer: Optimizer;
   private readonly sampler: BatchSampler;
+  /** The settings a schedule can change, as they stand at the current step. */
+  private live: { bnMomentum: number; affine: boolean; bnMode: 'train' | 'inference'; optimizer: ExperimentConfig['optimizer'] };
+  private schedule: readonly ScheduleEvent[];
+  /** Events applied so far (a prefix of the schedule). */
+  private applied = 0;
   private readonly flatSize: number;
   private readonly testX: Tensor;
   private readonly testY: Tensor;
@@ -117,6 +131,8 @@ export class LockstepTrainer implements TrainerInfo {
   ) {
     this.architecture = buildArchitecture(config, dataset.inputShape, dataset.numClasses);
     this.optimizer = createOptimizer(config.optimizer);
+    this.live = { bnMomentum: config.normalization.momentum, affine: true, bnMode: 'train', optimizer: { ...config.optimizer } };
+    this.schedule = config.schedule;
     this.sampler = new BatchSampler(dataset.numTrain, config.batchSize, config.seed);
     const flat = dataset.inputShape.reduce((a, b) => a * b, 1);
     this.flatSize = flat;
@@ -129,7 +145,8 @@ export class LockstepTrainer implements TrainerInfo {
       const spec = armSpec(armCfg, config);
       const layout = paramLayout(this.architecture, spec);
       const init = initialValues(this.architecture, layout, config);
-      return new Arm(armName(armCfg, config), spec, layout, armCfg.learningRate ?? config.optimizer.learningRate, init, this.architecture, this.optimizer);
+      const rate = armCfg.learningRate ?? config.optimizer.learningRate;
+      return new Arm(armName(armCfg, config), spec, layout, rate / config.optimizer.learningRate, rate, init, this.architecture, this.optimizer);
     });
   }
 
@@ -153,8 +170,44 @@ export class LockstepTrainer implements TrainerInfo {
     return { x: tf.tensor2d(xs, [indices.length, flat]), y: tf.tensor1d(ys, 'int32') };
   }
 
+  /**
+   * Replaces the events from the current step on (a change made during the run). Events at earlier steps have
+   * happened and must stay as they were: changing the past means a new run.
+   */
+  setSchedule(events: readonly ScheduleEvent[]): void {
+    const past = (list: readonly ScheduleEvent[]) => JSON.stringify(list.filter((e) => e.step < this.stepCount));
+    if (past(events) !== past(this.schedule)) throw new Error('setSchedule: events before the current step cannot change');
+    this.schedule = events;
+    this.applied = events.filter((e) => e.step < this.stepCount).length;
+  }
+
+  /** The settings the schedule has changed so far (for read-outs), and the current batch size. */
+  get current(): { learningRate: number; batchSize: number } & TrainerLiveSettings {
+    return { learningRate: this.live.optimizer.learningRate, batchSize: this.sampler.batchSize, momentum: this.live.optimizer.momentum, bnMomentum: this.live.bnMomentum, affine: this.live.affine, bnMode: this.live.bnMode };
+  }
+
+  /** Applies the events due at this step: those that hold "from step s on" take effect after s steps. */
+  private applyDueEvents(): void {
+    while (this.applied < this.schedule.length && this.schedule[this.applied]!.step <= this.stepCount) {
+      const { set } = this.schedule[this.applied++]!;
+      if (set.learningRate !== undefined) {
+        this.live.optimizer = { ...this.live.optimizer, learningRate: set.learningRate };
+        for (const arm of this.arms) arm.learningRate = set.learningRate * arm.rateRatio;
+      }
+      if (set.momentum !== undefined) {
+        this.live.optimizer = { ...this.live.optimizer, momentum: set.momentum };
+        this.optimizer = createOptimizer(this.live.optimizer);
+      }
+      if (set.bnMomentum !== undefined) this.live.bnMomentum = set.bnMomentum;
+      if (set.batchSize !== undefined) this.sampler.batchSize = Math.min(set.batchSize, this.dataset.numTrain);
+      if (set.affine !== undefined) this.live.affine = set.affine;
+      if (set.bnMode !== undefined) this.live.bnMode = set.bnMode;
+    }
+  }
+
   /** One training step of every arm that has not diverged, on the same mini-batch. */
   trainStep(): void {
+    this.applyDueEvents();
     const indices = this.sampler.next();
     tf.tidy(() => {
       const { x, y } = this.uploadBatch(indices);
@@ -169,9 +222,11 @@ export class LockstepTrainer implements TrainerInfo {
   private stepArm(arm: Arm, x: Tensor, y: Tensor): void {
     const capture: ForwardCapture = { preActivations: [], inputs: [], normInputs: [] };
     const moments: { mean: Tensor; variance: Tensor; count: number }[] = [];
+    // Batch norm switched to inference mode by the schedule: normalize with the (now frozen) running statistics.
+    const mode = this.live.bnMode === 'inference' ? { kind: 'inference' as const, running: arm.runningTensors() } : { kind: 'train' as const };
     const lossFn = (...ps: Tensor[]): Tensor => {
       capture.normInputs.length = 0;
-      const logits = forward(this.architecture, arm.spec, arm.layout, ps, x, { kind: 'train' }, capture);
+      const logits = forward(this.architecture, arm.spec, arm.layout, ps, x, mode, capture);
       // The batch moments feed the running statistics after the gradient scope closes: keep them past it.
       for (const t of capture.normInputs) {
         const m = batchMoments(t);
@@ -181,13 +236,21 @@ export class LockstepTrainer implements TrainerInfo {
     };
     const { value, grads } = tf.valueAndGrads(lossFn)(arm.params);
     const next = this.optimizer.step(arm.params, grads, arm.optState, this.stepCount, arm.learningRate);
-    arm.params.forEach((p, i) => p.assign(next.params[i]!));
-    arm.optState.forEach((s, i) => s.assign(next.state[i]!));
+    // Frozen γ and β keep their values; their optimizer state (one entry per parameter, per slot) stays too.
+    const frozen = (i: number) => !this.live.affine && (arm.layout[i]!.role === 'gamma' || arm.layout[i]!.role === 'beta');
+    const P = arm.params.length;
+    arm.params.forEach((p, i) => {
+      if (!frozen(i)) p.assign(next.params[i]!);
+    });
+    arm.optState.forEach((s, i) => {
+      if (!frozen(i % P)) s.assign(next.state[i]!);
+    });
     let k = 0;
+    // In inference mode the running statistics are what normalizes: they stay frozen.
     arm.running.forEach((r) => {
-      if (!r) return;
+      if (!r || mode.kind === 'inference') return;
       const m = moments[k++]!;
-      const upd = updateRunningStats(r.mean, r.variance, m.mean, m.variance, m.count, this.config.normalization.momentum);
+      const upd = updateRunningStats(r.mean, r.variance, m.mean, m.variance, m.count, this.live.bnMomentum);
       r.mean.assign(upd.mean);
       r.variance.assign(upd.variance);
     });

@@ -9,9 +9,17 @@ export const wasmPaths: Record<string, string> = {
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
 };
 
-/** The converted MNIST digits, served from public/ (made by scripts/convert-mnist.mjs). */
+/**
+ * public/data/mnist.bin (made by scripts/convert-mnist.mjs). Vite rewrites this `new URL(…, import.meta.url)` to
+ * a path relative to the bundle that contains it, so it resolves the same in the page and in the worker (whose
+ * own location is assets/, where the relative BASE_URL './' would point) under whatever sub-path the build is
+ * served from.
+ */
+const mnistUrl = new URL('/data/mnist.bin', import.meta.url);
+
+/** The converted MNIST digits. */
 export async function fetchMnistBytes(): Promise<Uint8Array> {
-  const res = await fetch(new URL('data/mnist.bin', new URL(import.meta.env.BASE_URL, self.location.href)));
+  const res = await fetch(mnistUrl);
   if (!res.ok) throw new Error(`could not load the MNIST digits (HTTP ${res.status})`);
   return new Uint8Array(await res.arrayBuffer());
 }

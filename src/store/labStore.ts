@@ -1,6 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ExperimentConfig } from '../config/schema';
-import type { BackendChoice } from '../engine/backend';
+import type { ViewName } from '../config/link';
+import type { BackendChoice, BackendName } from '../engine/backend';
 import { appendProbe, createHistory, type ArmHistory } from '../engine/history';
 import type { ProbeSnapshot } from '../engine/probes/types';
 import type { RunDescription, SessionEvent } from '../worker/protocol';
@@ -27,6 +28,27 @@ export interface ViewState {
   /** Convergence view: log-scale loss axis and exponential smoothing factor (0 = none). */
   logLoss: boolean;
   smoothing: number;
+  /** The views shown (a link can pick some); null shows all. */
+  views: ViewName[] | null;
+  /** What a change of a schedulable setting does: restart from step 0, or hold from the current step on. */
+  changeMode: 'restart' | 'continue';
+}
+
+/** A shared link being replayed: train from the seed to the linked step, then pause there. */
+export interface Replay {
+  target: number;
+  /** The run being replayed; a new run (the user changed a setting) ends the replay. */
+  runId: number;
+  startedAt: number;
+  startStep: number;
+}
+
+/** What the page was opened with: the link's problems (each a field that was ignored) and its backend. */
+export interface LinkInfo {
+  problems: string[];
+  backend: BackendName | null;
+  /** The step the link trains to (0: none). */
+  to: number;
 }
 
 export interface LabState {
@@ -41,6 +63,8 @@ export interface LabState {
   unitHistory: Float32Array[][][];
   view: ViewState;
   executionMode: string;
+  replay: Replay | null;
+  link: LinkInfo;
   setConfig(config: ExperimentConfig): void;
   setView(patch: Partial<ViewState>): void;
   selectLayer(layer: number): void;
@@ -87,6 +111,12 @@ export function thinHistory(history: ArmHistory[]): void {
   }
 }
 
+/** A selected unit survives a rebuild (a shared link names one) when the layer still has it. */
+function keepUnit(unit: number | null, layers: readonly { units: number }[], layer: number): number | null {
+  const l = layers[Math.min(layer, layers.length - 1)];
+  return unit !== null && l && unit < l.units ? unit : null;
+}
+
 /** A fresh store (a factory, not a module singleton, so tests and a second lab get their own). */
 export function createLabStore(config: ExperimentConfig): StoreApi<LabState> {
   return createStore<LabState>()((set, get) => ({
@@ -96,8 +126,10 @@ export function createLabStore(config: ExperimentConfig): StoreApi<LabState> {
     revision: 0,
     latest: null,
     unitHistory: [],
-    view: { layer: Math.max(0, config.model.depth - 1), unit: null, theme: 'light', logLoss: false, smoothing: 0 },
+    view: { layer: Math.max(0, config.model.depth - 1), unit: null, theme: 'light', logLoss: false, smoothing: 0, views: null, changeMode: 'restart' },
     executionMode: '',
+    replay: null,
+    link: { problems: [], backend: null, to: 0 },
     setConfig: (next) => set({ config: next }),
     setView: (patch) => set({ view: { ...get().view, ...patch } }),
     selectLayer: (layer) => set({ view: { ...get().view, layer, unit: null } }),
@@ -109,7 +141,7 @@ export function createLabStore(config: ExperimentConfig): StoreApi<LabState> {
           history: createHistory(e.arms, e.layers.map((l) => l.units)),
           unitHistory: e.arms.map(() => e.layers.map(() => [])),
           latest: null,
-          view: { ...get().view, layer: Math.min(get().view.layer, e.layers.length - 1), unit: null },
+          view: { ...get().view, layer: Math.min(get().view.layer, e.layers.length - 1), unit: keepUnit(get().view.unit, e.layers, get().view.layer) },
           revision: get().revision + 1,
         });
         return;

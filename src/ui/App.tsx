@@ -2,9 +2,16 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ExperimentConfig } from '../config/schema';
 import { useLab, useLabStore, useSend } from '../store/context';
 import { Controls } from './Controls';
+import { Drawer, DrawerButton, useDrawer } from './Drawer';
 import { HelpDialog } from './HelpDialog';
+import { CopyLinkButton } from './share/CopyLinkButton';
+import { LinkNotice } from './share/LinkNotice';
+import { ReplayBar } from './share/ReplayBar';
+import { useLinkSync } from './share/useLinkSync';
+import type { ViewName } from '../config/link';
 import { Summary } from './Summary';
 import { Transport } from './Transport';
+import { ExportMenu } from './ExportMenu';
 import { useShortcuts } from './useShortcuts';
 import { Staggered, StaggeredSync } from '../store/staggered';
 import { ConvergenceView } from '../views/convergence/ConvergenceView';
@@ -31,6 +38,7 @@ export function App() {
   const has2D = useLab((s) => s.run.points !== null);
   const [speed, setSpeed] = useState<number | null>(null);
   const [help, setHelp] = useState(false);
+  const settings = useDrawer();
   const [notice, setNotice] = useState<Notice | null>(null);
   const noticeId = useRef(0);
   const sync = useMemo(() => new StaggeredSync(store), [store]);
@@ -42,16 +50,9 @@ export function App() {
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
-  // ?to=N trains the first run to step N and stops there (the screenshots and, later, share links use it).
-  const runId = useLab((s) => s.run.runId);
-  const startedTo = useRef(false);
-  useEffect(() => {
-    const to = Number(new URLSearchParams(location.search).get('to'));
-    if (!startedTo.current && runId > 0 && Number.isInteger(to) && to > 0) {
-      startedTo.current = true;
-      send({ type: 'runTo', step: Math.min(to, 1_000_000) });
-    }
-  }, [runId, send]);
+  useLinkSync(store);
+  const views = useLab((s) => s.view.views);
+  const shows = (name: ViewName) => views === null || views.includes(name);
   useEffect(() => {
     if (!notice) return;
     const t = setTimeout(() => setNotice((n) => (n?.id === notice.id ? null : n)), notice.kind === 'error' ? 8000 : 3500);
@@ -67,6 +68,16 @@ export function App() {
     },
     [store, send, say],
   );
+  /** A change from the current step on: the run goes on with it, and the change is part of the link. */
+  const schedule = useCallback(
+    (config: ExperimentConfig, what: string) => {
+      store.getState().setConfig(config);
+      send({ type: 'schedule', config });
+      say('info', what);
+    },
+    [store, send, say],
+  );
+  const onCopied = useCallback((m: string) => say('info', m), [say]);
   const onSpeed = useCallback(
     (v: number | null) => {
       setSpeed(v);
@@ -100,10 +111,15 @@ export function App() {
           BatchNorm <span>Explorer</span>
         </h1>
         <Transport speed={speed} onSpeed={onSpeed} />
+        <ExportMenu />
         <p className="backend" title={backend?.reason ?? ''}>
           {status === 'starting' ? 'starting the engine…' : backend ? <>backend <strong>{backend.name}</strong></> : null}
           {mode ? <span className="mode"> · {mode}</span> : null}
         </p>
+        <CopyLinkButton onCopied={onCopied} />
+        <DrawerButton drawer={settings} className="settings-button">
+          Settings
+        </DrawerButton>
         <button type="button" className="icon" onClick={toggleTheme} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`} title="Theme (T)">
           {theme === 'dark' ? '☀' : '☾'}
         </button>
@@ -111,39 +127,51 @@ export function App() {
           ?
         </button>
       </header>
-      <aside className="sidebar">
-        <Controls apply={apply} onError={(m) => say('error', m)} />
-      </aside>
+      <Drawer drawer={settings} title="Settings" className="sidebar">
+        <Controls apply={apply} schedule={schedule} onError={(m) => say('error', m)} />
+      </Drawer>
       <main className="views">
         {error && (
           <p className="banner error" role="alert">
             {error} The settings are kept; press Reset to try again.
           </p>
         )}
+        <LinkNotice />
+        <ReplayBar />
         <Summary />
         <div className="view-grid">
-          <Staggered sync={sync}>
-            <ConvergenceView />
-          </Staggered>
-          <Staggered sync={sync}>
-            <DistributionsView />
-          </Staggered>
-          {has2D && (
+          {shows('convergence') && (
+            <Staggered sync={sync}>
+              <ConvergenceView />
+            </Staggered>
+          )}
+          {shows('distributions') && (
+            <Staggered sync={sync}>
+              <DistributionsView />
+            </Staggered>
+          )}
+          {has2D && shows('boundary') && (
             <Staggered sync={sync}>
               <BoundaryView />
             </Staggered>
           )}
-          <div className="span-all">
+          {shows('network') && (
+            <div className="span-all">
+              <Staggered sync={sync}>
+                <NetworkView />
+              </Staggered>
+            </div>
+          )}
+          {shows('ics') && (
             <Staggered sync={sync}>
-              <NetworkView />
+              <IcsView />
             </Staggered>
-          </div>
-          <Staggered sync={sync}>
-            <IcsView />
-          </Staggered>
-          <Staggered sync={sync}>
-            <InspectorView />
-          </Staggered>
+          )}
+          {shows('inspector') && (
+            <Staggered sync={sync}>
+              <InspectorView />
+            </Staggered>
+          )}
         </div>
       </main>
       {notice && (

@@ -1,7 +1,8 @@
 import { useCallback } from 'react';
 import { ACTIVATIONS, DATASETS, INITS, NORMS, OPTIMIZERS, numericRange, type ExperimentConfig, type NormKind } from '../config/schema';
 import { PRESETS, presetConfig } from '../config/presets';
-import { useLab } from '../store/context';
+import { useLab, useLabStore } from '../store/context';
+import { SCHEDULABLE, describeChange, settingsAt, withScheduledChange, withoutEvent } from '../config/schedule';
 import { BATCH_SIZES, formatNumber, withChange } from './controlsModel';
 import { Field, IntegerInput, SelectField, SliderField } from './fields';
 
@@ -23,21 +24,60 @@ const range = (path: string) => numericRange(path) ?? { min: 0, max: 1 };
  * Every knob of the experiment. Each change produces a new validated configuration, and applying it restarts
  * the run from step 0 (the page says so); nothing here is view state.
  */
-export function Controls({ apply, onError }: { apply: (config: ExperimentConfig, what: string) => void; onError: (message: string) => void }) {
+export function Controls({
+  apply,
+  schedule,
+  onError,
+}: {
+  apply: (config: ExperimentConfig, what: string) => void;
+  schedule: (config: ExperimentConfig, what: string) => void;
+  onError: (message: string) => void;
+}) {
+  const store = useLabStore();
   const config = useLab((s) => s.config);
+  const changeMode = useLab((s) => s.view.changeMode);
+  // The number of changes in force at the current step: re-renders when one takes effect, not on every step.
+  const inForce = useLab((s) => s.config.schedule.filter((e) => e.step <= s.run.step).length);
+  const live = settingsAt(config, config.schedule[inForce - 1]?.step ?? 0);
+  const fail = useCallback((e: unknown) => onError(e instanceof Error ? e.message : String(e)), [onError]);
   const set = useCallback(
     (path: string, label: string) => (value: unknown) => {
-      let next: ExperimentConfig;
+      const step = store.getState().run.step;
+      const key = SCHEDULABLE[path];
       try {
-        next = withChange(config, path, value);
+        // From the current step on, where that has a meaning; everything else defines a new run.
+        // (Freezing γ and β needs them to exist: with learnable γ, β off, turning them on is a new network.)
+        if (key && changeMode === 'continue' && step > 0 && !(key === 'affine' && !config.normalization.affine)) {
+          const next = withScheduledChange(config, step, key, value as never);
+          schedule(next, `From step ${step.toLocaleString('en-US')} on: ${describeChange({ [key]: value })}. The run goes on; the change is part of the link.`);
+          return;
+        }
+        apply(withChange(config, path, value), label);
       } catch (e) {
-        onError(e instanceof Error ? e.message : String(e));
-        return;
+        fail(e);
       }
-      apply(next, label);
     },
-    [config, apply, onError],
+    [config, apply, schedule, fail, store, changeMode],
   );
+  const setBnMode = (mode: 'train' | 'inference') => {
+    const step = store.getState().run.step;
+    try {
+      schedule(withScheduledChange(config, step, 'bnMode', mode), `From step ${step.toLocaleString('en-US')} on: ${describeChange({ bnMode: mode })}. The run goes on.`);
+    } catch (e) {
+      fail(e);
+    }
+  };
+  const removeEvent = (at: number) => {
+    const step = store.getState().run.step;
+    try {
+      const next = withoutEvent(config, at);
+      // A change still to come can go without touching the run; one that has happened needs a new run.
+      if (at > step) schedule(next, `The change at step ${at.toLocaleString('en-US')} was removed.`);
+      else apply(next, `the change at step ${at.toLocaleString('en-US')}`);
+    } catch (e) {
+      fail(e);
+    }
+  };
   const is2D = config.dataset.name !== 'mnist';
   const lr = range('optimizer.learningRate');
   const anyNorm = config.arms.some((a) => a.norm !== 'none');
@@ -123,7 +163,7 @@ export function Controls({ apply, onError }: { apply: (config: ExperimentConfig,
         />
         <SliderField
           label="Running-stats momentum"
-          value={config.normalization.momentum}
+          value={live.bnMomentum}
           min={0.001}
           max={1}
           log
@@ -133,22 +173,34 @@ export function Controls({ apply, onError }: { apply: (config: ExperimentConfig,
         />
         <SliderField label="ε" value={config.normalization.epsilon} min={1e-8} max={1} log format={formatNumber} onCommit={set('normalization.epsilon', 'ε')} />
         <Field label="Learnable γ and β">
-          {(id) => <input id={id} type="checkbox" checked={config.normalization.affine} onChange={(e) => set('normalization.affine', 'γ, β')(e.target.checked)} />}
+          {(id) => <input id={id} type="checkbox" checked={live.affine} onChange={(e) => set('normalization.affine', 'γ, β')(e.target.checked)} />}
         </Field>
+        {config.arms.some((a) => a.norm === 'batch') && (
+          <SelectField
+            label="Batch norm normalizes with"
+            value={live.bnMode}
+            options={[['train', 'the batch’s statistics (training)'], ['inference', 'the running averages (inference)']] as const}
+            hint="Switching to the running averages holds from the current step on; they stop updating while it lasts."
+            onChange={setBnMode}
+          />
+        )}
       </fieldset>
 
       <fieldset>
         <legend>Training</legend>
-        <SliderField label="Learning rate" value={config.optimizer.learningRate} min={lr.min} max={lr.max} log format={formatNumber} onCommit={set('optimizer.learningRate', 'learning rate')} />
+        <SliderField label="Learning rate" value={live.learningRate} min={lr.min} max={lr.max} log format={formatNumber} onCommit={set('optimizer.learningRate', 'learning rate')} />
         <SliderField
           label="Batch size"
-          value={BATCH_SIZES.reduce((best, b, i) => (Math.abs(b - config.batchSize) < Math.abs(BATCH_SIZES[best]! - config.batchSize) ? i : best), 0)}
+          value={BATCH_SIZES.reduce((best, b, i) => (Math.abs(b - live.batchSize) < Math.abs(BATCH_SIZES[best]! - live.batchSize) ? i : best), 0)}
           min={0}
           max={BATCH_SIZES.length - 1}
           format={(i) => `${BATCH_SIZES[i]} examples`}
           onCommit={(i) => set('batchSize', 'batch size')(BATCH_SIZES[i])}
         />
         <SelectField label="Optimiser" value={config.optimizer.kind} options={OPTIMIZERS.map((o) => [o, OPT_NAMES[o]] as const)} onChange={set('optimizer.kind', 'optimiser')} />
+        {config.optimizer.kind === 'momentum' && (
+          <SliderField label="Momentum" value={live.momentum} min={0} max={0.99} step={0.01} format={(v) => v.toFixed(2)} onCommit={set('optimizer.momentum', 'momentum')} />
+        )}
         <Field label="Seed" hint="All randomness (weights, batch order, data) comes from this number.">
           {(id, describedBy) => (
             <div className="seed">
@@ -160,6 +212,38 @@ export function Controls({ apply, onError }: { apply: (config: ExperimentConfig,
           )}
         </Field>
         <SliderField label="Probe every" value={config.probe.interval} min={1} max={200} format={(v) => `${v} step${v > 1 ? 's' : ''}`} onCommit={set('probe.interval', 'probe interval')} />
+      </fieldset>
+
+      <fieldset className="during-run">
+        <legend>During the run</legend>
+        <div className="change-mode" role="radiogroup" aria-label="When a training setting changes">
+          <p className="field-hint">A change of learning rate, momentum, batch size or γ, β:</p>
+          {(
+            [
+              ['restart', 'restarts the run from step 0'],
+              ['continue', 'holds from the current step on'],
+            ] as const
+          ).map(([mode, text]) => (
+            <label key={mode} className="radio">
+              <input type="radio" name="change-mode" value={mode} checked={changeMode === mode} onChange={() => store.getState().setView({ changeMode: mode })} />
+              {text}
+            </label>
+          ))}
+        </div>
+        {config.schedule.length > 0 && (
+          <ol className="schedule" aria-label="Changes during the run">
+            {config.schedule.map((e) => (
+              <li key={e.step}>
+                <span>
+                  step {e.step.toLocaleString('en-US')}: {describeChange(e.set)}
+                </span>
+                <button type="button" className="icon" aria-label={`Remove the change at step ${e.step}`} onClick={() => removeEvent(e.step)}>
+                  ×
+                </button>
+              </li>
+            ))}
+          </ol>
+        )}
       </fieldset>
     </form>
   );

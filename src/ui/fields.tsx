@@ -131,7 +131,11 @@ export function IntegerInput(props: { id: string; describedBy?: string | undefin
       onBlur={commit}
       onKeyDown={(e) => {
         if (e.key === 'Enter') commit();
-        if (e.key === 'Escape') setDraft(null);
+        if (e.key === 'Escape' && draft !== null) {
+          // Handled: the edit is cancelled, and the settings drawer (which also closes on Escape) stays open.
+          e.preventDefault();
+          setDraft(null);
+        }
       }}
     />
   );

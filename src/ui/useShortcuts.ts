@@ -7,7 +7,8 @@ export function useShortcuts(map: Record<string, () => void>): void {
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       const t = e.target as HTMLElement | null;
       if (t && (t.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(t.tagName))) return;
-      if (t?.closest('dialog')) return;
+      // Inside a dialog (the help, or the settings drawer on small screens) keys belong to it, not to the page behind.
+      if (t?.closest('dialog, [aria-modal="true"]')) return;
       const key = e.key === ' ' ? 'Space' : e.key.length === 1 ? e.key.toLowerCase() : e.key;
       const action = map[key];
       if (!action) return;

@@ -8,6 +8,8 @@ import type { ProbeSnapshot } from '../engine/probes/types';
  */
 export type Command =
   | { type: 'configure'; config: ExperimentConfig; backend: BackendName | 'auto' }
+  /** The same run with a new schedule of changes from the current step on: training goes on, nothing restarts. */
+  | { type: 'schedule'; config: ExperimentConfig }
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step' }

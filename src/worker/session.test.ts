@@ -29,6 +29,34 @@ function session() {
 }
 
 describe('training session (the worker’s side of the protocol)', () => {
+  it('a change from the current step keeps the run going, and replays exactly from a link that holds it', async () => {
+    const withDrop = parseConfig({ ...config, schedule: [{ step: 10, set: { learningRate: 0.01, batchSize: 8 } }] });
+    const finalProbe = (events: SessionEvent[]) => events.flatMap((e) => (e.type === 'probe' && e.snapshot.step === 20 ? [e.snapshot] : []))[0];
+    // Live: train to 10, then apply the change from step 10 on, then on to 20.
+    const live = session();
+    live.s.handle({ type: 'configure', config, backend: 'cpu' });
+    live.s.handle({ type: 'runTo', step: 10 });
+    await live.until(() => live.events.some((e) => e.type === 'progress' && e.step === 10 && !e.playing));
+    live.s.handle({ type: 'schedule', config: withDrop });
+    live.s.handle({ type: 'runTo', step: 20 });
+    await live.until(() => finalProbe(live.events) !== undefined);
+    expect(live.events.filter((e) => e.type === 'ready')).toHaveLength(1);
+    // Replayed: the same schedule from the start, as a link gives it.
+    const replay = session();
+    replay.s.handle({ type: 'configure', config: withDrop, backend: 'cpu' });
+    replay.s.handle({ type: 'runTo', step: 20 });
+    await replay.until(() => finalProbe(replay.events) !== undefined);
+    const a = finalProbe(live.events)!.arms;
+    const b = finalProbe(replay.events)!.arms;
+    expect(a.map((x) => [x.trainLoss, x.testLoss])).toEqual(b.map((x) => [x.trainLoss, x.testLoss]));
+    // And the change did something: without it the losses differ.
+    const plain = session();
+    plain.s.handle({ type: 'configure', config, backend: 'cpu' });
+    plain.s.handle({ type: 'runTo', step: 20 });
+    await plain.until(() => finalProbe(plain.events) !== undefined);
+    expect(finalProbe(plain.events)!.arms[0]!.trainLoss).not.toBe(a[0]!.trainLoss);
+  });
+
   it('configures, steps exactly one at a time, runs to a step and stops there, and resets to 0', async () => {
     const { s, events, until, lastStep } = session();
     s.handle({ type: 'configure', config, backend: 'cpu' });

@@ -44,9 +44,19 @@ export class TrainingSession {
         this.config = cmd.config;
         if (!this.backend || (cmd.backend !== 'auto' && cmd.backend !== this.backend.name)) {
           await this.loadData();
-          this.backend = await chooseBackend(cmd.backend, { ...this.host.backendOptions, measure: (name) => this.measure(name) });
+          this.backend = await chooseBackend(cmd.backend, { ...this.host.backendOptions, measure: (name, best) => this.measure(name, best) });
         }
         await this.rebuild();
+        break;
+      case 'schedule':
+        this.config = cmd.config;
+        if (!this.trainer) break;
+        try {
+          this.trainer.setSchedule(cmd.config.schedule);
+        } catch {
+          // The change reaches into steps already trained (a stale command): only a new run can honour it.
+          await this.rebuild();
+        }
         break;
       case 'reset':
         await this.rebuild();
@@ -121,18 +131,36 @@ export class TrainingSession {
     return this.dataset.data;
   }
 
-  /** Milliseconds per lockstep training step of the current configuration on the active backend. */
-  private async measure(_name: BackendName): Promise<number> {
+  /**
+   * Milliseconds per lockstep training step of the current configuration on the active backend. `bestMs` is the
+   * fastest backend's time so far: a candidate that is clearly slower is not timed to the end (the cpu backend's
+   * CNN step takes seconds, and the page waits for this).
+   */
+  private async measure(_name: BackendName, bestMs: number): Promise<number> {
     const trainer = new LockstepTrainer(this.config!, this.dataset!.data);
+    const sync = () => trainer.arms[0]!.lossSum.data();
     try {
       // Warm-up compiles shaders (webgl) and fills caches; then time a few real steps, ending on a read-back so
       // asynchronous backends are charged for their work.
-      for (let i = 0; i < 3; i++) trainer.trainStep();
-      await trainer.arms[0]!.lossSum.data();
+      const w0 = performance.now();
+      trainer.trainStep();
+      await sync();
+      const first = performance.now() - w0;
+      if (first > 20 * bestMs) return first;
+      for (let i = 0; i < 2; i++) trainer.trainStep();
+      await sync();
       const t0 = performance.now();
-      for (let i = 0; i < 6; i++) trainer.trainStep();
-      await trainer.arms[0]!.lossSum.data();
-      return (performance.now() - t0) / 6;
+      let steps = 0;
+      while (steps < 6) {
+        trainer.trainStep();
+        steps++;
+        if (steps % 2 === 0) {
+          await sync();
+          if (performance.now() - t0 > 3 * bestMs * steps) break;
+        }
+      }
+      await sync();
+      return (performance.now() - t0) / steps;
     } finally {
       trainer.dispose();
     }

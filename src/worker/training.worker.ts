@@ -1,4 +1,6 @@
 /// <reference lib="webworker" />
+// First: configures zod before any module below parses a schema.
+import '../platform/cspSafeZod';
 import { fetchMnistBytes, wasmPaths } from '../platform/wasmPaths';
 import { transferables, type Command } from './protocol';
 import { TrainingSession } from './session';

@@ -1,7 +1,10 @@
 import { tf, type Tensor } from '../tf';
 
-/** The percentiles of Ioffe & Szegedy's Figure 1b–c ({15, 50, 85}) widened by the 5th and 95th. */
-export const PERCENTILES = [5, 15, 50, 85, 95] as const;
+import { PERCENTILES } from './types';
+
+// Kept here too for the engine's users; defined in the tensor-free types module so the page can use it without
+// loading TensorFlow.js on the main thread.
+export { PERCENTILES };
 
 /**
  * Percentiles of each row of a [rows, n] tensor, computed on the device: sort by top-k, then interpolate

@@ -1,3 +1,6 @@
+/** The percentiles of Ioffe & Szegedy's Figure 1b–c ({15, 50, 85}) widened by the 5th and 95th. */
+export const PERCENTILES = [5, 15, 50, 85, 95] as const;
+
 /**
  * What a probe reads back: small, plain, typed data. The same shape goes to the CLI's JSON, to the worker's
  * snapshots (the typed arrays are transferable) and to the views.

@@ -3,6 +3,7 @@ import type { BoundaryGrid } from '../../engine/probes/types';
 import { useLab } from '../../store/context';
 import { ViewFigure } from '../common/ViewFigure';
 import { armColor, armDash } from '../common/palette';
+import { usePlotPointer } from '../common/usePlotPointer';
 import { useSize } from '../common/useSize';
 import {
   boundaryPixels,
@@ -161,6 +162,7 @@ const BoundaryPanel = memo(function BoundaryPanel({
     const box = e.currentTarget.getBoundingClientRect();
     onHover({ x: x.invert(e.clientX - box.left), y: y.invert(e.clientY - box.top) });
   };
+  const pointer = usePlotPointer(move, () => onHover(null));
 
   return (
     <div className="bnd-panel" style={{ width: side }}>
@@ -227,7 +229,7 @@ const BoundaryPanel = memo(function BoundaryPanel({
                 <circle cx={x(hover.x)} cy={y(hover.y)} r={4} />
               </g>
             )}
-            <rect className="bnd-overlay" width={plot} height={plot} onPointerMove={move} onPointerDown={move} onPointerLeave={() => onHover(null)} />
+            <rect className="bnd-overlay" width={plot} height={plot} {...pointer} />
           </g>
         </svg>
       </div>
@@ -252,7 +254,7 @@ const BoundaryPanel = memo(function BoundaryPanel({
             </div>
           </>
         ) : (
-          <div className="bnd-hint">hover the plane: class probabilities</div>
+          <div className="bnd-hint">hover or tap: class probabilities</div>
         )}
       </div>
     </div>

@@ -1,10 +1,12 @@
 import { useId, useMemo, useState, type PointerEvent } from 'react';
 import { format, scaleLinear, scaleLog } from 'd3';
+import { ScheduleMarks } from '../common/ScheduleMarks';
 import { useLab } from '../../store/context';
 import { ArmLegend } from '../common/ArmLegend';
 import { PlotTooltip, Swatch } from '../common/PlotTooltip';
 import { ViewFigure } from '../common/ViewFigure';
 import { armColor, armDash } from '../common/palette';
+import { usePlotPointer } from '../common/usePlotPointer';
 import { useSize } from '../common/useSize';
 import {
   MAX_SMOOTHING,
@@ -23,7 +25,7 @@ import {
 } from './convergenceMath';
 import './convergence.css';
 
-/** Fixed height: no layout shift while data streams. */
+/** Fixed height of a chart (twice that when a narrow view stacks them): no layout shift while data streams. */
 const HEIGHT = 260;
 
 const fmtStep = format(',');
@@ -53,6 +55,7 @@ export function ConvergenceView() {
   const theme = useLab((s) => s.view.theme);
   const logLoss = useLab((s) => s.view.logLoss);
   const smoothing = useLab((s) => s.view.smoothing);
+  const schedule = useLab((s) => s.config.schedule);
   const setView = useLab((s) => s.setView);
   const [ref, size] = useSize<HTMLDivElement>();
   const [hover, setHover] = useState<Hover | null>(null);
@@ -63,7 +66,7 @@ export function ConvergenceView() {
   const [xLo, xHi] = useMemo(() => stepDomain(series), [series]);
   const [lLo, lHi] = useMemo(() => lossDomain(series, logLoss), [series, logLoss]);
   const layout = convergenceLayout(size.width, HEIGHT);
-  const { margin, innerHeight, chartWidth, lossX, accX } = layout;
+  const { margin, innerHeight, chartWidth, lossX, accX, lossY, accY, totalHeight } = layout;
   const top = margin.top;
   const bottom = top + innerHeight;
   const empty = series.every((s) => s.steps.length === 0);
@@ -102,13 +105,16 @@ export function ConvergenceView() {
   const chance = numClasses > 1 ? 1 / numClasses : null;
   const colors = series.map((_, i) => armColor(i, theme));
 
-  const onMove = (chartLeft: number) => (e: PointerEvent<SVGRectElement>) => {
+  const onPoint = (e: PointerEvent<SVGRectElement>) => {
     const r = e.currentTarget.ownerSVGElement!.getBoundingClientRect();
     const px = e.clientX - r.left;
     const py = e.clientY - r.top;
-    const t = nearestIndex(refSteps, x.invert(Math.max(0, Math.min(chartWidth, px - chartLeft))));
+    // The overlay spans its chart's plot area: the pointer's offset in it is the x scale's input.
+    const local = e.clientX - e.currentTarget.getBoundingClientRect().left;
+    const t = nearestIndex(refSteps, x.invert(Math.max(0, Math.min(chartWidth, local))));
     setHover(t < 0 ? null : { step: refSteps[t]!, px, py });
   };
+  const pointer = usePlotPointer(onPoint, () => setHover(null));
   const hoverIdx = hover ? series.map((s) => nearestIndex(s.steps, hover.step)) : [];
 
   const tools = (
@@ -160,12 +166,12 @@ export function ConvergenceView() {
     </div>
   );
 
-  const chart = (kind: 'loss' | 'acc', left: number) => {
+  const chart = (kind: 'loss' | 'acc', left: number, offsetY: number) => {
     const isLoss = kind === 'loss';
     const y = isLoss ? yLoss : yAcc;
     const ticks = isLoss ? lTicks : aTicks.map((v) => ({ value: v, label: formatAccuracyTick(v) }));
     return (
-      <g transform={`translate(${left},0)`}>
+      <g transform={`translate(${left},${offsetY})`}>
         <text className="conv-chart-title" x={0} y={margin.top - 8}>
           {isLoss ? 'loss' : 'test accuracy'}
         </text>
@@ -226,6 +232,7 @@ export function ConvergenceView() {
             </g>
           ))}
         </g>
+        <ScheduleMarks events={schedule} x={x} domain={[xLo, xHi]} top={margin.top} bottom={bottom} />
         {isLoss &&
           series.map((s, i) =>
             s.divergedAt !== null && s.divergedAt >= xLo && s.divergedAt <= xHi ? (
@@ -272,7 +279,7 @@ export function ConvergenceView() {
           </text>
         )}
         {!empty && (
-          <rect className="conv-overlay" x={0} y={margin.top} width={chartWidth} height={innerHeight} onPointerMove={onMove(left)} onPointerDown={onMove(left)} onPointerLeave={() => setHover(null)} />
+          <rect className="conv-overlay" x={0} y={margin.top} width={chartWidth} height={innerHeight} {...pointer} />
         )}
       </g>
     );
@@ -286,20 +293,20 @@ export function ConvergenceView() {
       legend={legend}
       className="view-convergence"
     >
-      <div ref={ref} className="conv-plot" style={{ height: HEIGHT }}>
+      <div ref={ref} className="conv-plot" style={{ height: totalHeight }}>
         {size.width > 0 && (
-          <svg width={size.width} height={HEIGHT} role="img" aria-label="Training loss, test loss and test accuracy of each arm over training steps">
+          <svg width={size.width} height={totalHeight} role="img" aria-label="Training loss, test loss and test accuracy of each arm over training steps">
             <defs>
               <clipPath id={clipId}>
                 <rect x={0} y={margin.top} width={chartWidth} height={innerHeight} />
               </clipPath>
             </defs>
-            {chart('loss', lossX)}
-            {chart('acc', accX)}
+            {chart('loss', lossX, lossY)}
+            {chart('acc', accX, accY)}
           </svg>
         )}
         {hover && (
-          <PlotTooltip px={hover.px} py={hover.py} boxWidth={size.width} boxHeight={HEIGHT} className="conv-tooltip">
+          <PlotTooltip px={hover.px} py={hover.py} boxWidth={size.width} boxHeight={totalHeight} className="conv-tooltip">
             <div className="conv-tooltip-head">
               step {fmtStep(hover.step)}
               {smoothing > 0 && <span className="conv-tooltip-note"> · exact (smoothed)</span>}

@@ -200,11 +200,22 @@ describe('lossTicks', () => {
 });
 
 describe('convergenceLayout', () => {
-  it.each([300, 460, 900])('fits two charts side by side in %i px', (width) => {
+  it.each([420, 460, 900])('fits two charts side by side in %i px', (width) => {
     const l = convergenceLayout(width, 260);
+    expect(l.stacked).toBe(false);
     expect(l.lossX + l.chartWidth).toBeLessThan(l.accX);
     expect(l.accX + l.chartWidth + l.margin.right).toBeCloseTo(width, 6);
     expect(l.innerHeight).toBe(260 - l.margin.top - l.margin.bottom);
+    expect(l.totalHeight).toBe(260);
+  });
+
+  it.each([300, 336, 419])('stacks the charts, each the full width, in %i px', (width) => {
+    const l = convergenceLayout(width, 240);
+    expect(l.stacked).toBe(true);
+    expect(l.lossX).toBe(l.accX);
+    expect(l.lossX + l.chartWidth + l.margin.right).toBe(width);
+    expect(l.accY).toBe(l.lossY + 240);
+    expect(l.totalHeight).toBe(480);
   });
 
   it('never goes negative', () => {

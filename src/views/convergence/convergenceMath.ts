@@ -187,27 +187,59 @@ export function lossTicks(domain: readonly [number, number], log: boolean, pixel
     .map((v) => ({ value: v, label: format('~g')(v) }));
 }
 
-/** Where the two charts go, in pixels: "loss" on the left, "test accuracy" on the right. */
+/** Where the two charts go, in pixels: "loss" left of "test accuracy", or above it in a narrow view. */
 export interface ConvergenceLayout {
+  /** The height of one chart. */
   height: number;
+  /** The height of both: twice `height` when they are stacked. */
+  totalHeight: number;
+  stacked: boolean;
   margin: { top: number; right: number; bottom: number; left: number };
   innerHeight: number;
   chartWidth: number;
   /** The left edge of each chart's plot area. */
   lossX: number;
   accX: number;
+  /** The top of each chart's slot (its title sits in the slot's top margin). */
+  lossY: number;
+  accY: number;
 }
+
+/**
+ * Narrower than this (a phone's view: ≤ 390 px at 430 px wide), two charts side by side would each be under
+ * ~140 px wide: they stack instead. A view in the laptop's two-column grid (≈ 460 px at 1280) keeps them side by side.
+ */
+export const STACK_BELOW = 420;
 
 export function convergenceLayout(width: number, height: number): ConvergenceLayout {
   const margin = { top: 22, right: 10, bottom: 40, left: 52 };
   const gap = 18;
+  const innerHeight = Math.max(0, height - margin.top - margin.bottom);
+  if (width < STACK_BELOW) {
+    return {
+      height,
+      totalHeight: 2 * height,
+      stacked: true,
+      margin,
+      innerHeight,
+      chartWidth: Math.max(0, width - margin.left - margin.right),
+      lossX: margin.left,
+      accX: margin.left,
+      lossY: 0,
+      accY: height,
+    };
+  }
   const chartWidth = Math.max(0, (width - gap - 2 * (margin.left + margin.right)) / 2);
   return {
     height,
+    totalHeight: height,
+    stacked: false,
     margin,
-    innerHeight: Math.max(0, height - margin.top - margin.bottom),
+    innerHeight,
     chartWidth,
     lossX: margin.left,
     accX: margin.left + chartWidth + margin.right + gap + margin.left,
+    lossY: 0,
+    accY: 0,
   };
 }

@@ -1,10 +1,12 @@
 import { useId, useMemo, useState, type PointerEvent } from 'react';
 import { format, scaleLinear } from 'd3';
+import { ScheduleMarks } from '../common/ScheduleMarks';
 import { useLab } from '../../store/context';
 import { ArmLegend } from '../common/ArmLegend';
 import { PlotTooltip, Swatch } from '../common/PlotTooltip';
 import { ViewFigure } from '../common/ViewFigure';
 import { armColor, armDash } from '../common/palette';
+import { usePlotPointer } from '../common/usePlotPointer';
 import { useSize } from '../common/useSize';
 import {
   BAND_KEYS,
@@ -56,6 +58,7 @@ type Hover = { kind: 'step'; step: number; px: number; py: number } | { kind: 'v
  * with the activation's saturating region shaded, and the current histogram of every arm beside them.
  */
 export function DistributionsView() {
+  const schedule = useLab((s) => s.config.schedule);
   const revision = useLab((s) => s.revision);
   const history = useLab((s) => s.history);
   const unitHistory = useLab((s) => s.unitHistory);
@@ -154,6 +157,8 @@ export function DistributionsView() {
     const py = e.clientY - r.top;
     setHover({ kind: 'value', value: y.invert(Math.max(margin.top, Math.min(bottom, py))), px, py });
   };
+  const panelsPointer = usePlotPointer(onPanelsMove, () => setHover(null));
+  const histPointer = usePlotPointer(onHistMove, () => setHover(null));
 
   const tools = (
     <div className="dist-tools">
@@ -217,6 +222,9 @@ export function DistributionsView() {
       : `Without normalization the ${activation}’s input drifts and spreads as earlier layers learn, reaching into saturation; with batch norm the bands stay put.`;
 
   const hoverStep = hover?.kind === 'step' ? hover.step : null;
+  // A narrow histogram's title would run off the view: it then ends at the view's edge and reaches left into the gap.
+  const histTitle = latest ? `now (step ${fmtStep(latest.step)})` : 'now';
+  const histTitleEnd = histTitle.length * 7 > histWidth + margin.right;
   const hoverValue = hover?.kind === 'value' ? hover.value : null;
 
   return (
@@ -295,6 +303,7 @@ export function DistributionsView() {
                       </>
                     )}
                   </g>
+                  <ScheduleMarks events={schedule} x={x} domain={[xLo, xHi]} top={margin.top} bottom={bottom} label={false} />
                   {xTicks.map((s) => (
                     <g key={s} transform={`translate(${x(s)},${bottom})`}>
                       <line className="dist-tick-mark" y2={5} />
@@ -321,8 +330,8 @@ export function DistributionsView() {
 
             {/* The current histogram, sideways on the same value axis. */}
             <g transform={`translate(${histX},0)`}>
-              <text className="dist-panel-title dist-hist-title" x={0} y={margin.top - 8}>
-                {latest ? `now (step ${fmtStep(latest.step)})` : 'now'}
+              <text className="dist-panel-title dist-hist-title" x={histTitleEnd ? histWidth + margin.right : 0} y={margin.top - 8} textAnchor={histTitleEnd ? 'end' : 'start'}>
+                {histTitle}
               </text>
               {regions.map((r) => (
                 <rect key={r.from} className="dist-sat" x={0} width={histWidth} y={y(r.to)} height={Math.max(0, y(r.from) - y(r.to))} />
@@ -358,9 +367,7 @@ export function DistributionsView() {
                 y={margin.top}
                 width={Math.max(0, panelsRight - margin.left)}
                 height={innerHeight}
-                onPointerMove={onPanelsMove}
-                onPointerDown={onPanelsMove}
-                onPointerLeave={() => setHover(null)}
+                {...panelsPointer}
               />
             )}
             {bins > 0 && (
@@ -370,9 +377,7 @@ export function DistributionsView() {
                 y={margin.top}
                 width={histWidth}
                 height={innerHeight}
-                onPointerMove={onHistMove}
-                onPointerDown={onHistMove}
-                onPointerLeave={() => setHover(null)}
+                {...histPointer}
               />
             )}
           </svg>

@@ -266,6 +266,15 @@ describe('distributionsLayout', () => {
     expect(l.innerHeight).toBe(260 - l.margin.top - l.margin.bottom);
   });
 
+  it('leaves the arm panels more room in a phone-wide view', () => {
+    const phone = distributionsLayout(322, 270, 3);
+    const wider = distributionsLayout(420, 270, 3);
+    expect(phone.histWidth).toBe(68);
+    expect(wider.histWidth).toBe(80);
+    expect(phone.panelWidth).toBeGreaterThan(50);
+    expect(phone.histX + phone.histWidth).toBeLessThanOrEqual(322 - phone.margin.right + 0.5);
+  });
+
   it('gives no negative sizes at zero width (before the first measurement)', () => {
     const l = distributionsLayout(0, 260, 2);
     expect(l.panelWidth).toBe(0);

@@ -288,17 +288,21 @@ export interface DistributionsLayout {
   histWidth: number;
 }
 
+/** A phone's view is narrower than this: gaps and the histogram's floor shrink so the arm panels keep their room. */
+export const COMPACT_BELOW = 420;
+
 /**
  * Arm panels side by side after the shared y-axis, then the histogram panel: the histogram takes about a
- * sixth of the width (80–170 px); panels share the rest with small gaps.
+ * sixth of the width (80–170 px; from 68 px in a phone's view); panels share the rest with small gaps.
  */
 export function distributionsLayout(width: number, height: number, arms: number): DistributionsLayout {
   const margin = { top: 24, right: 10, bottom: 40, left: 54 };
   const n = Math.max(1, arms);
-  const gap = 12;
-  const histGap = 22;
+  const compact = width < COMPACT_BELOW;
+  const gap = compact ? 6 : 12;
+  const histGap = compact ? 14 : 22;
   const usable = Math.max(0, width - margin.left - margin.right);
-  const histWidth = Math.round(Math.max(80, Math.min(170, usable * 0.17)));
+  const histWidth = Math.round(Math.max(compact ? 68 : 80, Math.min(170, usable * 0.17)));
   const panelsWidth = Math.max(0, usable - histWidth - histGap);
   const panelWidth = Math.max(0, (panelsWidth - gap * (n - 1)) / n);
   const panelX = Array.from({ length: n }, (_, i) => margin.left + i * (panelWidth + gap));

@@ -1,8 +1,10 @@
 import { useMemo, useState, type PointerEvent } from 'react';
+import { ScheduleMarks } from '../common/ScheduleMarks';
 import { useLab } from '../../store/context';
 import { ViewFigure } from '../common/ViewFigure';
 import { ArmLegend } from '../common/ArmLegend';
 import { armColor, armDash } from '../common/palette';
+import { usePlotPointer } from '../common/usePlotPointer';
 import { useSize } from '../common/useSize';
 import {
   axisTicks,
@@ -140,6 +142,7 @@ function IcsChart({ kind, width, yLabel, xDomain, yDomain, log = false, series, 
   const xTicks = axisTicks(x, Math.max(2, Math.floor(innerW / 80)));
   const yTicks = yTicksProbe;
 
+  const schedule = useLab((s) => s.config.schedule);
   const hoverIndex = hover && series[0] ? nearestIndex(series[0].steps, hover.step) : -1;
   const hoverStep = hoverIndex >= 0 ? series[0]!.steps[hoverIndex]! : null;
 
@@ -151,6 +154,7 @@ function IcsChart({ kind, width, yLabel, xDomain, yDomain, log = false, series, 
     if (i < 0) return;
     onHover({ step: steps[i]!, gx: e.clientX - gridBox.left, gy: e.clientY - gridBox.top, above: e.clientY - box.top > box.height / 2 });
   };
+  const pointer = usePlotPointer(move, () => onHover(null));
 
   const ok = (v: number) => Number.isFinite(v) && (!log || v > 0);
 
@@ -174,6 +178,7 @@ function IcsChart({ kind, width, yLabel, xDomain, yDomain, log = false, series, 
               </text>
             </g>
           ))}
+          <ScheduleMarks events={schedule} x={x} domain={[xDomain[0], xDomain[1]]} top={0} bottom={innerH} label={false} />
           <line x1={0} x2={innerW} y1={innerH} y2={innerH} className="ics-axis-line" />
           <line x1={0} x2={0} y1={0} y2={innerH} className="ics-axis-line" />
           <text className="ics-axis-title" x={innerW / 2} y={innerH + 33} textAnchor="middle">
@@ -228,14 +233,7 @@ function IcsChart({ kind, width, yLabel, xDomain, yDomain, log = false, series, 
               })}
             </g>
           )}
-          <rect
-            className="ics-overlay"
-            width={innerW}
-            height={innerH}
-            onPointerMove={move}
-            onPointerDown={move}
-            onPointerLeave={() => onHover(null)}
-          />
+          <rect className="ics-overlay" width={innerW} height={innerH} {...pointer} />
         </g>
       </svg>
     </div>

@@ -32,6 +32,12 @@ const CAPTION = 'One batch-norm unit on the current mini-batch: forward normaliz
 const MAX_ROWS = 6;
 /** Height of one scatter; the two stack in the left column. */
 const SCATTER_HEIGHT = 86;
+/**
+ * Narrower than this (a phone), the scatters sit side by side above the equations and the view grows to fit;
+ * a view in the laptop's two-column grid (≈ 460 px at 1280) keeps its side-by-side layout.
+ */
+const STACK_BELOW = 420;
+const STACKED_SCATTER_HEIGHT = 120;
 
 /** A number in the inspector's format, with the power of ten as a real superscript. */
 function Num({ v }: { v: number }) {
@@ -49,9 +55,10 @@ function Num({ v }: { v: number }) {
   );
 }
 
-function TexLines({ lines, label }: { lines: TexLine[]; label: string }) {
+function TexLines({ lines, label, scrollable }: { lines: TexLine[]; label: string; scrollable: boolean }) {
   return (
-    <div className="inspector-eqs" role="list" aria-label={label}>
+    // Where a long formula may scroll sideways (a phone), the keyboard can reach it to scroll it.
+    <div className="inspector-eqs" role="list" aria-label={label} tabIndex={scrollable ? 0 : undefined}>
       {lines.map((l) => (
         <div className={l.continued ? 'inspector-eq inspector-eq-continued' : 'inspector-eq'} role="listitem" key={l.formula}>
           <Tex tex={l.formula} className="inspector-formula" />
@@ -80,6 +87,7 @@ export function InspectorView() {
   const [pass, setPass] = useState<'forward' | 'backward'>('forward');
   // On the always-present frame: useSize observes the element it finds at mount.
   const [frameRef, frameSize] = useSize<HTMLDivElement>();
+  const stacked = frameSize.width > 0 && frameSize.width < STACK_BELOW;
 
   const probe = arm !== null ? latest?.arms[arm]?.layers[layer] : undefined;
   const bn = probe?.bn ?? null;
@@ -132,11 +140,11 @@ export function InspectorView() {
       </p>
     );
   } else {
-    const colWidth = statsColumnWidth(frameSize.width);
+    const colWidth = stacked ? Math.floor((frameSize.width - 12) / 2) : statsColumnWidth(frameSize.width);
     // What the two scatters share: size, colour, and the unit ringed in both.
     const shared = {
       width: colWidth,
-      height: SCATTER_HEIGHT,
+      height: stacked ? STACKED_SCATTER_HEIGHT : SCATTER_HEIGHT,
       color,
       selected: chosenUnit,
       hovered,
@@ -144,9 +152,9 @@ export function InspectorView() {
       onHover: setHovered,
       onSelect: (k: number) => setView({ unit: k }),
     } satisfies Partial<StatScatterProps>;
-    const unitHint = hovered !== null && hovered < units ? '(click to keep)' : chosen ? (count !== null ? `· m = ${count}` : '') : '(click a unit to choose)';
+    const unitHint = hovered !== null && hovered < units && (hovered !== chosenUnit || !chosen) ? '(click to keep)' : chosen ? (count !== null ? `· m = ${count}` : '') : '(click a unit to choose)';
     body = (
-      <div className="inspector-body" style={{ gridTemplateColumns: `${colWidth}px minmax(0, 1fr)` }}>
+      <div className="inspector-body" style={stacked ? undefined : { gridTemplateColumns: `${colWidth}px minmax(0, 1fr)` }}>
         <div className="inspector-stats">
           {frameSize.width > 0 && (
             <>
@@ -209,8 +217,9 @@ export function InspectorView() {
           </div>
           {detail ? (
             <>
-              <TexLines lines={lines} label={pass === 'forward' ? 'Forward pass' : 'Backward pass (Ioffe & Szegedy §3)'} />
-              <div className="inspector-table-wrap">
+              <TexLines lines={lines} label={pass === 'forward' ? 'Forward pass' : 'Backward pass (Ioffe & Szegedy §3)'} scrollable={stacked} />
+              {/* Scrolls inside its own box when the view is short or narrow; focusable so keys can scroll it. */}
+              <div className="inspector-table-wrap" tabIndex={0} role="region" aria-label={`Values of unit ${unit + 1} in the mini-batch, ${pass} pass`}>
                 <table className="inspector-table">
                   <caption className="inspector-sr-only">
                     The first {detail.rows.length} of the m = {detail.count} values of unit {unit + 1} in the mini-batch
@@ -253,7 +262,7 @@ export function InspectorView() {
 
   return (
     <ViewFigure title={TITLE} caption={CAPTION} tools={tools} className="inspector">
-      <div className="inspector-frame-box" ref={frameRef}>
+      <div className={`inspector-frame-box${stacked ? ' stacked' : ''}`} ref={frameRef}>
         {body}
       </div>
     </ViewFigure>

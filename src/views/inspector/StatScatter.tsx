@@ -1,4 +1,5 @@
 import { useMemo, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
+import { usePlotPointer } from '../common/usePlotPointer';
 import { formatNumber, nearestPoint, scatterScales, type Margins, type ScatterPoint } from './inspectorMath';
 
 const MARGIN: Margins = { top: 8, right: 10, bottom: 30, left: 50 };
@@ -31,7 +32,8 @@ export interface StatScatterProps {
 /** One statistic of a batch-norm layer, one dot per unit: the mini-batch value (y) against the running one (x). */
 export function StatScatter({ stat, batchName, runningName, xLabel, yLabel, points, domain, width, height, color, selected, hovered, units, onHover, onSelect }: StatScatterProps) {
   const s = useMemo(() => scatterScales(domain, width, height, MARGIN), [domain, width, height]);
-  const xTicks = s.x.ticks(width > 240 ? 4 : 3);
+  // d3 may return more ticks than asked for ([0, 0.2] in 3 gives 5): keep every k-th so labels never touch.
+  const xTicks = spacedTicks(s.x.ticks(width > 240 ? 4 : 3), s.x.tickFormat(width > 240 ? 4 : 3), width - MARGIN.left - MARGIN.right);
   const yTicks = s.y.ticks(3);
   const fmtX = s.x.tickFormat(width > 240 ? 4 : 3);
   const fmtY = s.y.tickFormat(3);
@@ -52,6 +54,8 @@ export function StatScatter({ stat, batchName, runningName, xLabel, yLabel, poin
     setTip(null);
     onHover(null);
   };
+  // A tap shows the unit's read-out as hovering does (and chooses the unit, as a click does).
+  const pointer = usePlotPointer(onMove, onLeave);
   const onKey = (e: KeyboardEvent<SVGSVGElement>) => {
     const step = e.key === 'ArrowRight' || e.key === 'ArrowUp' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowDown' ? -1 : 0;
     if (!step || units <= 0) return;
@@ -128,8 +132,7 @@ export function StatScatter({ stat, batchName, runningName, xLabel, yLabel, poin
           y={y1}
           width={Math.max(0, x1 - x0)}
           height={Math.max(0, y0 - y1)}
-          onPointerMove={onMove}
-          onPointerLeave={onLeave}
+          {...pointer}
           onClick={(e) => {
             const p = pick(e);
             if (p) onSelect(p.unit);
@@ -147,4 +150,12 @@ export function StatScatter({ stat, batchName, runningName, xLabel, yLabel, poin
       )}
     </div>
   );
+}
+
+/** Every k-th tick, the smallest k at which labels of about 7 px a character have a gap of at least 8 px. */
+function spacedTicks(ticks: number[], format: (v: number) => string, pixels: number): number[] {
+  if (ticks.length < 3) return ticks;
+  const label = Math.max(...ticks.map((t) => format(t).length)) * 7 + 8;
+  const every = Math.max(1, Math.ceil((label * (ticks.length - 1)) / Math.max(1, pixels)));
+  return ticks.filter((_, i) => i % every === 0);
 }

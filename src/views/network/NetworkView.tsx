@@ -2,6 +2,7 @@ import { useId, useMemo, useState, type CSSProperties, type KeyboardEvent, type 
 import { useLab } from '../../store/context';
 import { ViewFigure } from '../common/ViewFigure';
 import { armColor } from '../common/palette';
+import { usePlotPointer } from '../common/usePlotPointer';
 import { useSize } from '../common/useSize';
 import { formatCount, formatNorm, layerLabel, layerParams, layoutNetwork, shapeLabel, type Block } from './networkMath';
 import '../common/tooltip.css';
@@ -39,10 +40,12 @@ export function NetworkView() {
   const s = layout?.scale ?? 1;
   const hoverColumn = hover && layout ? layout.columns.find((c) => c.layer === hover.layer) : undefined;
 
-  const point = (e: PointerEvent<SVGGElement>, layer: number) => {
+  const point = (e: PointerEvent<SVGGElement>) => {
     const box = e.currentTarget.ownerSVGElement!.getBoundingClientRect();
-    setHover({ layer, px: e.clientX - box.left, py: e.clientY - box.top });
+    setHover({ layer: Number(e.currentTarget.dataset.layer), px: e.clientX - box.left, py: e.clientY - box.top });
   };
+  // A tap shows the layer's read-out as hovering does (and selects the layer, as a click does).
+  const pointer = usePlotPointer(point, () => setHover(null));
   const key = (e: KeyboardEvent<SVGGElement>, layer: number) => {
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
@@ -89,8 +92,8 @@ export function NetworkView() {
                   aria-pressed={isSelected}
                   onClick={() => selectLayer(c.layer)}
                   onKeyDown={(e) => key(e, c.layer)}
-                  onPointerMove={(e) => point(e, c.layer)}
-                  onPointerLeave={() => setHover(null)}
+                  data-layer={c.layer}
+                  {...pointer}
                   onFocus={() => setHover({ layer: c.layer, px: (c.x + c.width / 2) * s, py: (c.y + c.height) * s })}
                   onBlur={() => setHover(null)}
                 >
@@ -120,9 +123,10 @@ export function NetworkView() {
             layer={hover.layer}
             theme={theme}
             style={{
-              top: hover.py + 14,
+              // Below the pointer in the diagram's upper half, above it in the lower half: inside the view either way.
+              top: hover.py > (layout.height * s) / 2 ? hover.py - 14 : hover.py + 14,
               left: hover.px,
-              transform: `translateX(${(-100 * Math.min(1, Math.max(0, hover.px / (layout.width * s)))).toFixed(1)}%)`,
+              transform: `translate(${(-100 * Math.min(1, Math.max(0, hover.px / (layout.width * s)))).toFixed(1)}%, ${hover.py > (layout.height * s) / 2 ? '-100%' : '0'})`,
             }}
           />
         )}

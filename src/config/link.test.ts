@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { decodeLink, encodeLink, MAX_LINK_LENGTH, sanitizeSearch, type LinkState } from './link';
+import { PRESETS, presetConfig } from './presets';
+import { ACTIVATIONS, DATASETS, INITS, NORMS, OPTIMIZERS, PLACEMENTS, configSchema, type ExperimentConfig } from './schema';
+
+/** Numbers as a person or a slider would give them: a few significant digits, inside [lo, hi]. */
+const num = (lo: number, hi: number) =>
+  fc.oneof(
+    fc.constantFrom(lo, hi),
+    fc.double({ min: lo, max: hi, noNaN: true, noDefaultInfinity: true }).map((v) => Math.min(hi, Math.max(lo, Number(v.toPrecision(3))))),
+    fc.double({ min: lo, max: hi, noNaN: true, noDefaultInfinity: true }),
+  ).map((v) => (Object.is(v, -0) ? 0 : v));
+const int = (lo: number, hi: number) => fc.integer({ min: lo, max: hi });
+
+const change = fc
+  .record(
+    {
+      learningRate: num(1e-5, 10),
+      momentum: num(0, 0.999),
+      bnMomentum: num(0.001, 1),
+      batchSize: int(2, 1000),
+      affine: fc.boolean(),
+      bnMode: fc.constantFrom('train' as const, 'inference' as const),
+    },
+    { requiredKeys: [] },
+  )
+  .filter((c) => Object.keys(c).length > 0);
+
+const arm = fc.record(
+  {
+    norm: fc.constantFrom(...NORMS),
+    learningRate: num(1e-5, 10),
+    label: fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim() === s && s.length > 0 && !/\p{Cc}/u.test(s)),
+  },
+  { requiredKeys: ['norm'] },
+);
+
+/** Random configurations that the schema accepts, with schedules of changes. */
+const validConfig: fc.Arbitrary<ExperimentConfig> = fc
+  .record({
+    seed: int(0, 2 ** 31 - 1),
+    dataset: fc.record({ name: fc.constantFrom(...DATASETS), noise: num(0, 1) }),
+    model: fc.record({ kind: fc.constantFrom('mlp' as const, 'cnn' as const), depth: int(1, 8), width: int(2, 512) }),
+    activation: fc.constantFrom(...ACTIVATIONS),
+    init: fc.record({ scheme: fc.constantFrom(...INITS), scale: num(1e-4, 10) }),
+    optimizer: fc.record({ kind: fc.constantFrom(...OPTIMIZERS), learningRate: num(1e-5, 10), momentum: num(0, 0.999), beta1: num(0, 0.9999), beta2: num(0, 0.99999) }),
+    batchSize: int(2, 1000),
+    normalization: fc.record({ placement: fc.constantFrom(...PLACEMENTS), momentum: num(0.001, 1), epsilon: num(1e-8, 1), affine: fc.boolean() }),
+    arms: fc.array(arm, { minLength: 1, maxLength: 4 }),
+    probe: fc.record({ interval: int(1, 1000), batchSize: int(16, 2000), bins: int(8, 200), range: num(0.5, 100) }),
+    schedule: fc.uniqueArray(fc.record({ step: int(0, 1_000_000), set: change }), { maxLength: 6, selector: (e) => e.step }).map((es) => es.sort((a, b) => a.step - b.step)),
+  })
+  .map((c) => {
+    if (c.model.kind === 'cnn') c.dataset.name = 'mnist';
+    if (c.model.kind === 'cnn') c.model.width = Math.min(c.model.width, 64);
+    return configSchema.safeParse(c);
+  })
+  .filter((r) => r.success)
+  .map((r) => r.data!);
+
+describe('share links', () => {
+  it('encode and decode 1,000 random valid configurations, with schedules, to the same value', () => {
+    let withSchedule = 0;
+    fc.assert(
+      fc.property(validConfig, int(0, 100_000), (config, to) => {
+        if (config.schedule.length) withSchedule++;
+        const state: LinkState = { config, to, backend: 'wasm', view: { layer: 0, theme: 'dark', logLoss: true, smoothing: 0.5 }, lesson: { name: 'high-lr', step: to % 5 } };
+        const read = decodeLink(encodeLink(state));
+        expect(read.problems).toEqual([]);
+        expect(read.config).toEqual(config);
+        expect(read.to).toBe(to || undefined);
+        expect(read.view).toEqual(state.view);
+        expect(read.lesson).toEqual(state.lesson);
+      }),
+      { numRuns: 1000, seed: 20261126 },
+    );
+    expect(withSchedule).toBeGreaterThan(300);
+  });
+
+  it('every preset opens from its own link, and the default lab needs no parameters at all', () => {
+    for (const p of PRESETS) {
+      const config = presetConfig(p.name);
+      const link = encodeLink({ config, view: {} });
+      expect(decodeLink(link)).toMatchObject({ config, problems: [] });
+    }
+    expect(encodeLink({ config: presetConfig('ioffe-mnist'), view: {} })).toBe('v=1&preset=ioffe-mnist');
+  });
+
+  it('a link written today keeps opening: the pinned version-1 link', () => {
+    // Written by this codec on 2026-11-26. If this test fails, old links in the wild break: add a migration.
+    const pinned = 'v=1&preset=bn-x5&lr=0.3&bs=32&arm=none&arm=batch&arm=batch,lr:1.5,label:BN+%C3%975&at=300,lr:0.05&at=500,mode:inference,affine:0&to=800&be=wasm&layer=2&theme=dark';
+    const read = decodeLink(pinned);
+    expect(read.problems).toEqual([]);
+    expect(read.config.optimizer.learningRate).toBe(0.3);
+    expect(read.config.batchSize).toBe(32);
+    expect(read.config.arms).toEqual([{ norm: 'none' }, { norm: 'batch' }, { norm: 'batch', learningRate: 1.5, label: 'BN ×5' }]);
+    expect(read.config.schedule).toEqual([
+      { step: 300, set: { learningRate: 0.05 } },
+      { step: 500, set: { bnMode: 'inference', affine: false } },
+    ]);
+    expect(read).toMatchObject({ to: 800, backend: 'wasm', view: { layer: 1, theme: 'dark' } });
+  });
+
+  it('a teacher can type the common knobs by hand', () => {
+    const read = decodeLink('?lr=2&bs=8');
+    expect(read.problems).toEqual([]);
+    expect(read.config).toEqual({ ...presetConfig('ioffe-mnist'), optimizer: { ...presetConfig('ioffe-mnist').optimizer, learningRate: 2 }, batchSize: 8 });
+  });
+
+  it('links stay readable: commas and colons are not percent-encoded', () => {
+    const config = { ...presetConfig('ioffe-mnist'), schedule: [{ step: 200, set: { learningRate: 0.05 } }] };
+    expect(encodeLink({ config, view: {} })).toContain('at=200,lr:0.05');
+  });
+
+  it.each([
+    ['?lr=abc', /^lr: "abc" is not a number; default used$/],
+    ['?lr=1e999', /^lr: "1e999" is not a finite number/],
+    ['?lr=50', /^lr: must be at most 10 \(allowed 0.00001 … 10\)|^lr: must be at most 10/],
+    ['?bs=2.5', /^bs: "2.5" is not a whole number/],
+    ['?act=softmax', /^act: "softmax" is not one of sigmoid, tanh, relu/],
+    ['?optimizr=adam', /^"optimizr": unknown parameter; ignored$/],
+    ['?preset=nope', /^preset: "nope" is not one of/],
+    ['?v=99', /^v: version 99 is newer than this lab/],
+    ['?model=cnn&data=spirals', /conflicts with the other settings|the CNN needs image input/],
+    ['?arm=group', /^arm 1: "group" is not one of none, batch, layer; arm ignored$/],
+    ['?at=-3,lr:1', /^at: the step "-3" is not a whole number of at least 0/],
+    ['?at=10,mom:0.5', /^at 10: .*momentum.*change ignored$/],
+    ['?to=-5', /^to: -5 is outside 0 … 1,000,000/],
+    ['?layer=9', /^layer: 9 is outside 1 … 3; ignored$/],
+    ['?theme=%3Cscript%3Ealert(1)%3C/script%3E', /^theme: "<script>alert\(1\)<\/script…" is not light or dark; ignored$/],
+  ])('%s opens the lab with defaults and names the bad field', (search, message) => {
+    const read = decodeLink(search);
+    expect(read.problems.some((p) => message.test(p)), read.problems.join('\n')).toBe(true);
+    expect(configSchema.safeParse(read.config).success).toBe(true);
+  });
+
+  it('an oversized link is not read at all', () => {
+    const read = decodeLink(`?lr=0.1&x=${'a'.repeat(MAX_LINK_LENGTH)}`);
+    expect(read.config).toEqual(presetConfig('ioffe-mnist'));
+    expect(read.problems[0]).toMatch(/not read/);
+  });
+
+  it('never throws and always yields a valid configuration, whatever the text', () => {
+    const keys = ['lr', 'bs', 'arm', 'at', 'v', 'preset', 'to', 'layer', 'unit', 'views', 'model', 'data', 'width', 'x', '__proto__', 'constructor'];
+    const pair = fc.tuple(fc.constantFrom(...keys), fc.string({ maxLength: 30 })).map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.array(pair, { maxLength: 8 }).map((ps) => ps.join('&'))), (search) => {
+        const read = decodeLink(search);
+        expect(configSchema.safeParse(read.config).success).toBe(true);
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      }),
+      { numRuns: 2000, seed: 7 },
+    );
+  });
+
+  it('the address loses what would break other readers of it, and the link still names it', () => {
+    expect(sanitizeSearch('?lr=%E0%A4%A&bs=8')).toBe('?bs=8');
+    expect(sanitizeSearch('?tfjsflags=WEBGL_PACK:false&lr=2')).toBe('?lr=2');
+    expect(sanitizeSearch('?lr=2&bs=8')).toBe('?lr=2&bs=8');
+    expect(decodeLink('?lr=%E0%A4%A').problems[0]).toMatch(/^lr: .* is not a number; default used$/);
+    expect(decodeLink('?tfjsflags=X:1').problems[0]).toMatch(/"tfjsflags": unknown parameter/);
+  });
+});

@@ -1,0 +1,215 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PRESET_NAMES, presetConfig } from '../config/presets';
+import { parseConfig, type ExperimentConfig } from '../config/schema';
+import { syntheticDataset } from '../engine/data/synthetic';
+import { buildArchitecture } from '../engine/model';
+import { kerasScript } from './keras';
+import { classifierFanIn, initStds, netShapeFromRun, samePadding, type NetShape } from './network';
+import { pyFloat, pyValue } from './python';
+import { pytorchScript } from './pytorch';
+
+/** The network the engine builds for a configuration, as the scripts receive it. */
+function netOf(config: ExperimentConfig): NetShape {
+  const mnist = config.dataset.name === 'mnist';
+  const input = mnist ? (config.model.kind === 'cnn' ? [28, 28, 1] : [784]) : [2];
+  const arch = buildArchitecture(config, input, mnist ? 10 : config.dataset.name === 'blobs' ? 3 : 2);
+  return { inputShape: arch.inputShape, hidden: arch.hidden, numClasses: arch.numClasses };
+}
+
+const OPTS = { steps: 500, fileName: 'batchnorm-explorer_pytorch.py' };
+const config = (name: string, patch: (c: Record<string, any>) => void = () => {}): ExperimentConfig => { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const c = structuredClone(presetConfig(name)) as unknown as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  patch(c);
+  return parseConfig(c);
+};
+/** A net_<norm>() body: the lines between its def and the next blank line. */
+const builder = (script: string, norm: string) => script.split(`def net_${norm}():`)[1]!.split('\n\n')[0]!;
+
+const PYTHON = '/usr/bin/python3';
+const hasPython = fs.existsSync(PYTHON);
+const hasTorch = hasPython && spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+
+describe('Python literals', () => {
+  it('writes floats as Python does', () => {
+    expect(pyFloat(1e-5)).toBe('1e-05');
+    expect(pyFloat(1.5e-8)).toBe('1.5e-08');
+    expect(pyFloat(0.1)).toBe('0.1');
+    expect(pyFloat(2)).toBe('2.0');
+    expect(pyFloat(0.0001)).toBe('0.0001');
+    expect(pyValue({ learningRate: 0.05, affine: false, bnMode: 'inference', batchSize: 8 })).toBe(
+      '{"learningRate": 0.05, "affine": False, "bnMode": "inference", "batchSize": 8}',
+    );
+  });
+});
+
+describe('the network description', () => {
+  it('matches the engine: shapes from the run description, TensorFlow padding, initial std per layer', () => {
+    const cnn = config('cnn-mnist');
+    const net = netOf(cnn);
+    const fromRun = netShapeFromRun({ inputShape: [28, 28, 1], layers: net.hidden.map((l) => ({ ...l, outShape: [...l.outShape] })), numClasses: 10 });
+    expect(fromRun.hidden.map((l) => l.inShape)).toEqual(net.hidden.map((l) => l.inShape));
+    expect(classifierFanIn(net)).toBe(7 * 7 * 16);
+    expect(samePadding(28, 1)).toEqual([1, 1]);
+    expect(samePadding(28, 2)).toEqual([0, 1]);
+    expect(samePadding(7, 2)).toEqual([1, 1]);
+    // He: std = gain·√(2/fan_in), fan_in = 9·channels in for a 3×3 convolution.
+    expect(initStds(cnn, net)[1]).toBeCloseTo(Math.sqrt(2 / (9 * 16)), 12);
+    expect(initStds(config('deep-sigmoid'), netOf(config('deep-sigmoid')))[0]).toBeCloseTo(Math.sqrt(2 / (784 + 64)), 12);
+  });
+});
+
+describe('the PyTorch script', () => {
+  it('puts BatchNorm1d with the lab’s momentum and ε before the nonlinearity, and drops that layer’s bias', () => {
+    const s = pytorchScript(config('ioffe-mnist'), netOf(config('ioffe-mnist')), OPTS);
+    const bn = builder(s, 'batch');
+    expect(bn).toContain('nn.Linear(784, 100, bias=False), nn.BatchNorm1d(100, eps=1e-05, momentum=0.1), nn.Sigmoid(),');
+    expect(bn.match(/BatchNorm1d/g)).toHaveLength(3);
+    expect(bn).toContain('nn.Linear(100, 10),');
+    // The plain arm keeps its biases.
+    expect(builder(s, 'none')).toContain('nn.Linear(784, 100), nn.Sigmoid(),');
+    expect(s).toContain('INIT_STD = [0.1, 0.1, 0.1, 0.1]');
+    expect(s).toContain('torch.optim.SGD(params, lr=lr)');
+    expect(s).toContain('BATCH_SIZE = 60');
+    expect(s).toContain('SEED = 1');
+    expect(s).toContain('STEPS = 500');
+    expect(s).toContain('EVERY = 50');
+    expect(s).toContain('("plain", "none", 0.5, 1.0)');
+  });
+
+  it('places batch norm after the nonlinearity with the bias kept, and layer norm as LayerNorm', () => {
+    const c = config('small-batch', (x) => {
+      x.normalization = { placement: 'after', momentum: 0.05, epsilon: 1e-3, affine: false };
+    });
+    const s = pytorchScript(c, netOf(c), OPTS);
+    expect(builder(s, 'batch')).toContain('nn.Linear(784, 100), nn.Sigmoid(), nn.BatchNorm1d(100, eps=0.001, momentum=0.05, affine=False),');
+    expect(builder(s, 'layer')).toContain('nn.Linear(784, 100), nn.Sigmoid(), nn.LayerNorm(100, eps=0.001, elementwise_affine=False),');
+    expect(s).toContain('BATCH_SIZE = 4');
+  });
+
+  it('writes the CNN with the engine’s strides and TensorFlow’s asymmetric padding', () => {
+    const c = config('cnn-mnist', (x) => {
+      x.arms = [{ norm: 'batch' }, { norm: 'layer' }];
+    });
+    const s = pytorchScript(c, netOf(c), OPTS);
+    const bn = builder(s, 'batch');
+    expect(bn).toContain('nn.Conv2d(1, 16, 3, padding=1, bias=False), nn.BatchNorm2d(16, eps=1e-05, momentum=0.1), nn.ReLU(),');
+    expect(bn).toContain('nn.ZeroPad2d((0, 1, 0, 1)), nn.Conv2d(16, 16, 3, stride=2, bias=False), nn.BatchNorm2d(16, eps=1e-05, momentum=0.1), nn.ReLU(),');
+    expect(bn).toContain('nn.Flatten(), nn.Linear(784, 10),');
+    expect(builder(s, 'layer')).toContain('nn.Conv2d(1, 16, 3, padding=1), nn.GroupNorm(1, 16, eps=1e-05), nn.ReLU(),');
+    expect(s).toContain('x = pixels.reshape(count, 1, rows, cols)');
+  });
+
+  it('carries per-arm learning rates, the optimizer and the schedule', () => {
+    const c = config('bn-x5', (x) => {
+      x.optimizer = { kind: 'momentum', learningRate: 0.5, momentum: 0.8 };
+      x.schedule = [
+        { step: 200, set: { learningRate: 0.1, batchSize: 30 } },
+        { step: 400, set: { bnMomentum: 0.01, bnMode: 'inference', affine: false } },
+      ];
+    });
+    const s = pytorchScript(c, netOf(c), OPTS);
+    expect(s).toContain('("BN ×5", "batch", 2.5, 5.0)');
+    expect(s).toContain('torch.optim.SGD(params, lr=lr, momentum=0.8)');
+    expect(s).toContain('200: {"learningRate": 0.1, "batchSize": 30}');
+    expect(s).toContain('400: {"bnMomentum": 0.01, "affine": False, "bnMode": "inference"}');
+    expect(s).toContain('group["lr"] = change["learningRate"] * arm.ratio');
+    expect(s).toContain('m.momentum = change["bnMomentum"]');
+    const adam = config('spirals');
+    expect(pytorchScript(adam, netOf(adam), OPTS)).toContain('torch.optim.Adam(params, lr=lr, betas=(0.9, 0.999), eps=1e-08)');
+  });
+
+  it('embeds the 2-D points the lab trains on, bit for bit', () => {
+    const c = config('spirals');
+    const s = pytorchScript(c, netOf(c), OPTS);
+    const literal = (name: string) =>
+      s
+        .split(`${name} = (\n`)[1]!
+        .split('\n)')[0]!
+        .split('\n')
+        .map((l) => l.trim().slice(1, -1))
+        .join('');
+    const floats = (b64: string) => new Float32Array(new Uint8Array(Buffer.from(b64, 'base64')).buffer);
+    const ds = syntheticDataset('spirals', { seed: 1, noise: 0.1 });
+    expect(floats(literal('TRAIN_X'))).toEqual(ds.trainX);
+    expect(floats(literal('TEST_X'))).toEqual(ds.testX);
+    expect(new Uint8Array(Buffer.from(literal('TRAIN_Y'), 'base64'))).toEqual(ds.trainY);
+    expect(s).not.toContain('mnist.bin [');
+  });
+});
+
+describe('the Keras script', () => {
+  it('uses Keras’s momentum convention, the same ε and no bias before batch norm', () => {
+    const c = config('ioffe-mnist');
+    const s = kerasScript(c, netOf(c), { ...OPTS, fileName: 'batchnorm-explorer_keras.py' });
+    expect(builder(s, 'batch')).toContain(
+      'layers.Dense(100, use_bias=False, kernel_initializer=init(0)), layers.BatchNormalization(momentum=0.9, epsilon=1e-05), layers.Activation("sigmoid"),',
+    );
+    expect(builder(s, 'none')).toContain('layers.Dense(100, kernel_initializer=init(0)), layers.Activation("sigmoid"),');
+    expect(s).toContain('keras.Input(shape=(784,))');
+    expect(s).toContain('keras.optimizers.SGD(learning_rate=lr)');
+  });
+
+  it('writes the CNN with padding "same" and layer norm as GroupNormalization(groups=1)', () => {
+    const c = config('cnn-mnist', (x) => {
+      x.arms = [{ norm: 'layer' }];
+      x.normalization = { placement: 'before', momentum: 0.3, epsilon: 1e-5, affine: true };
+    });
+    const s = kerasScript(c, netOf(c), OPTS);
+    expect(s).toContain('layers.Conv2D(16, 3, strides=2, padding="same", kernel_initializer=init(1)), layers.GroupNormalization(groups=1, epsilon=1e-05), layers.Activation("relu"),');
+    expect(s).toContain('keras.Input(shape=(28, 28, 1))');
+    expect(s).toContain('x = pixels.reshape(count, rows, cols, 1)');
+  });
+});
+
+describe.skipIf(!hasPython)('the scripts are valid Python', () => {
+  it('compiles every preset’s scripts, and a schedule’s', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bnx-scripts-'));
+    const configs = PRESET_NAMES.map((n) => [n, config(n)] as const);
+    configs.push([
+      'schedule',
+      config('bn-x5', (x) => {
+        x.optimizer = { kind: 'momentum', learningRate: 0.5, momentum: 0.9 };
+        x.schedule = [{ step: 5, set: { learningRate: 0.1, momentum: 0.5, bnMomentum: 0.2, batchSize: 10, affine: false, bnMode: 'inference' } }];
+      }),
+    ]);
+    const files = configs.flatMap(([name, c]) => {
+      const torch = path.join(dir, `${name}_torch.py`);
+      const keras = path.join(dir, `${name}_keras.py`);
+      fs.writeFileSync(torch, pytorchScript(c, netOf(c), OPTS));
+      fs.writeFileSync(keras, kerasScript(c, netOf(c), OPTS));
+      return [torch, keras];
+    });
+    const r = spawnSync(PYTHON, ['-m', 'py_compile', ...files], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+  });
+});
+
+describe.skipIf(!hasTorch)('the PyTorch script runs (where PyTorch is installed)', () => {
+  it('trains the spirals preset, with a schedule, and prints test accuracy at each probe', () => {
+    const c = config('spirals', (x) => {
+      x.arms = [{ norm: 'none' }, { norm: 'batch' }, { norm: 'layer' }];
+      x.schedule = [
+        { step: 20, set: { learningRate: 0.005, batchSize: 16, bnMomentum: 0.3 } },
+        { step: 30, set: { affine: false, bnMode: 'inference' } },
+      ];
+    });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bnx-torch-'));
+    const file = path.join(dir, 'run.py');
+    fs.writeFileSync(file, pytorchScript(c, netOf(c), OPTS));
+    const r = spawnSync(PYTHON, [file, '--steps', '40', '--every', '20'], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    const reports = lines.filter((l) => l.includes('test acc:'));
+    expect(reports.map((l) => Number(/^step\s+(\d+)/.exec(l)![1]))).toEqual([0, 20, 40]);
+    for (const l of reports) {
+      const accs = [...l.matchAll(/(plain|BN|LN) (\d\.\d{3})/g)].map((m) => Number(m[2]));
+      expect(accs).toHaveLength(3);
+      for (const a of accs) expect(a).toBeGreaterThanOrEqual(0);
+    }
+    expect(lines.filter((l) => l.includes('from here on'))).toHaveLength(2);
+  });
+});

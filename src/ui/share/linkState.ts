@@ -1,0 +1,26 @@
+import type { LinkState } from '../../config/link';
+import type { LabState } from '../../store/labStore';
+
+/**
+ * The link of what is on screen: the configuration, the step (the replay's target while a link is being
+ * replayed), the backend that ran it, and the view. The default layer and the default smoothing are left out.
+ */
+export function linkStateOf(s: LabState): LinkState {
+  const replaying = s.replay !== null && s.replay.runId === s.run.runId;
+  const step = replaying ? Math.max(s.replay!.target, s.run.step) : s.run.step;
+  const backend = s.run.backend?.name ?? s.link.backend ?? undefined;
+  const v = s.view;
+  return {
+    config: s.config,
+    ...(step > 0 ? { to: step } : {}),
+    ...(backend ? { backend } : {}),
+    view: {
+      ...(v.layer !== s.config.model.depth - 1 ? { layer: v.layer } : {}),
+      ...(v.unit !== null ? { unit: v.unit } : {}),
+      theme: v.theme,
+      ...(v.logLoss ? { logLoss: true } : {}),
+      ...(v.smoothing ? { smoothing: v.smoothing } : {}),
+      ...(v.views ? { views: v.views } : {}),
+    },
+  };
+}
