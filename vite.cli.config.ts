@@ -1,7 +1,7 @@
 import { defineConfig } from 'vite';
 
-// Bundles the Node entry points (experiment runner, benchmark). tfjs-core's ESM files import each other without
-// extensions, which plain Node cannot resolve, so tfjs is bundled in (ssr.noExternal) rather than left external.
+// Bundles the Node entry points (experiment runner, benchmark, lesson verification). tfjs-core's ESM files import
+// each other without extensions, which plain Node cannot resolve, so tfjs is bundled in (ssr.noExternal).
 export default defineConfig({
   publicDir: false,
   ssr: { noExternal: [/@tensorflow\//, 'zod'], target: 'node' },
@@ -12,7 +12,7 @@ export default defineConfig({
     target: 'node20',
     minify: false,
     rollupOptions: {
-      input: { experiment: 'src/cli/experiment.ts', bench: 'src/cli/bench.ts' },
+      input: { experiment: 'src/cli/experiment.ts', bench: 'src/cli/bench.ts', 'lessons-verify': 'src/cli/lessonsVerify.ts' },
       output: {
         format: 'es',
         entryFileNames: '[name].mjs',

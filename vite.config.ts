@@ -15,7 +15,7 @@ const csp = [
 ].join('; ');
 
 /**
- * Writes the policy into the built index.html as a meta tag, first in <head> so it governs every later element:
+ * Writes the policy into every built page (index.html, article.html) as a meta tag, first in <head> so it governs every later element:
  * a static host (GitHub Pages, a university web space) sends no CSP header, and the build must carry its own.
  * Build only: the dev server injects an inline script for hot reload that this policy would block.
  */
@@ -38,7 +38,12 @@ export default defineConfig({
   worker: { format: 'es' },
   preview: { port: 4173, strictPort: true, headers: { 'Content-Security-Policy': csp } },
   server: { port: 5173 },
-  build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 2000,
+    // Two pages: the lab, and the article beside it (no engine, no worker). The CSP plugin writes its meta tag into both.
+    rollupOptions: { input: { main: 'index.html', article: 'article.html' } },
+  },
   test: {
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'scripts/**/*.test.ts'],
     setupFiles: ['src/engine/testing/setup.ts'],

@@ -48,7 +48,7 @@ test.describe('the live lab', () => {
     await ready(page);
     await page.getByRole('button', { name: 'Play' }).click();
     await expect.poll(() => stepOf(page), { timeout: 60_000 }).toBeGreaterThan(60);
-    const slider = page.getByLabel('Learning rate');
+    const slider = page.getByLabel('Learning rate', { exact: true });
     await slider.focus();
     await slider.press('ArrowLeft');
     await expect(page.getByText(/Run reset to step 0: learning rate changed/)).toBeVisible();

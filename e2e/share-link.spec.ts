@@ -63,7 +63,7 @@ test.describe('share links', () => {
     await pausedAt(page, 200);
     // Apply the change from the current step on: the run is not restarted.
     await page.getByRole('radio', { name: 'holds from the current step on' }).check({ force: true });
-    const slider = page.getByLabel('Learning rate');
+    const slider = page.getByLabel('Learning rate', { exact: true });
     await slider.focus();
     await slider.press('ArrowLeft');
     await expect(page.getByText(/From step 200 on: learning rate/)).toBeVisible();
@@ -117,7 +117,7 @@ test.describe('share links', () => {
     await page.goto('./');
     await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled({ timeout: 60_000 });
     const before = await page.evaluate(() => history.length);
-    const slider = page.getByLabel('Batch size');
+    const slider = page.getByLabel('Batch size', { exact: true });
     await slider.focus();
     await slider.press('ArrowLeft');
     await slider.press('ArrowLeft');

@@ -6,6 +6,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { decodeLink } from './config/link';
 import { createLabStore } from './store/labStore';
+import { resolveLessonLink } from './ui/lessons/lessonLink';
 import { LabContext, type Lab } from './store/context';
 import { createSessionClient } from './worker/client';
 import { App } from './ui/App';
@@ -14,7 +15,8 @@ import './ui/styles.css';
 async function start(): Promise<void> {
   // The address is the experiment: a share link opens exactly the run and the picture its sender saw. A bad
   // parameter never stops the lab: it falls back to its default and the page names it.
-  const link = decodeLink(openedSearch);
+  // A lesson link opens its step's configuration unless the link carries its own.
+  const link = resolveLessonLink(decodeLink(openedSearch), openedSearch);
   const { config, view } = link;
   const store = createLabStore(config);
   store.getState().setView({
@@ -24,8 +26,10 @@ async function start(): Promise<void> {
     ...(view.logLoss !== undefined ? { logLoss: view.logLoss } : {}),
     ...(view.smoothing !== undefined ? { smoothing: view.smoothing } : {}),
     views: view.views ?? null,
+    projector: view.projector ?? false,
+    embed: view.embed ?? false,
   });
-  store.setState({ link: { problems: link.problems, backend: link.backend ?? null, to: link.to ?? 0 } });
+  store.setState({ link: { problems: link.problems, backend: link.backend ?? null, to: link.to ?? 0 }, lesson: link.lesson ?? null });
   const client = await createSessionClient((e) => store.getState().receive(e), {
     forceMainThread: new URLSearchParams(openedSearch).has('mainthread'),
   });

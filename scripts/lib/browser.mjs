@@ -3,9 +3,9 @@ import { chromium } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 
-/** Starts `vite preview` of dist/ on the port, waits until it answers, and stops it when the process exits. */
-export async function servePreview(port) {
-  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore' });
+/** Starts `vite preview` of a build (dist/ unless told) on the port, waits until it answers, and stops it on exit. */
+export async function servePreview(port, outDir = 'dist') {
+  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--outDir', outDir], { stdio: 'ignore' });
   const stop = () => server.kill('SIGTERM');
   process.on('exit', stop);
   for (let i = 0; i < 100; i++) {

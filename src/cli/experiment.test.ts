@@ -61,7 +61,7 @@ describe('experiment flags', () => {
       '--set "optimizr.learningRate=0.05": unknown field "optimizr" (did you mean "optimizer"?)',
       '--set "batchsize=7": unknown field "batchsize" (did you mean "batchSize"?)',
     ]);
-    expect(problems(['--set', 'arms.1.lr=2'])).toEqual(['--set "arms.1.lr=2": unknown field "arms.1.lr" (arms.1 has label, norm, learningRate)']);
+    expect(problems(['--set', 'arms.1.lr=2'])).toEqual(['--set "arms.1.lr=2": unknown field "arms.1.lr" (arms.1 has label, norm, learningRate, initScale, placement)']);
     expect(problems(['--set', 'arms=[{"norm":"batch","momentum":0.1}]'])).toEqual([expect.stringMatching(/^--set "arms=.*": unknown field "arms\.0\.momentum"/)]);
   });
 

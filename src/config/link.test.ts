@@ -31,6 +31,8 @@ const arm = fc.record(
   {
     norm: fc.constantFrom(...NORMS),
     learningRate: num(1e-5, 10),
+    initScale: num(1e-4, 10),
+    placement: fc.constantFrom(...PLACEMENTS),
     label: fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim() === s && s.length > 0 && !/\p{Cc}/u.test(s)),
   },
   { requiredKeys: ['norm'] },
@@ -65,7 +67,7 @@ describe('share links', () => {
     fc.assert(
       fc.property(validConfig, int(0, 100_000), (config, to) => {
         if (config.schedule.length) withSchedule++;
-        const state: LinkState = { config, to, backend: 'wasm', view: { layer: 0, theme: 'dark', logLoss: true, smoothing: 0.5 }, lesson: { name: 'high-lr', step: to % 5 } };
+        const state: LinkState = { config, to, backend: 'wasm', view: { layer: 0, theme: 'dark', logLoss: true, smoothing: 0.5, ...(to % 2 === 0 ? { projector: true } : {}), ...(to % 3 === 0 ? { embed: true } : {}) }, lesson: { name: 'high-lr', step: to % 5 } };
         const read = decodeLink(encodeLink(state));
         expect(read.problems).toEqual([]);
         expect(read.config).toEqual(config);
@@ -85,6 +87,12 @@ describe('share links', () => {
       expect(decodeLink(link)).toMatchObject({ config, problems: [] });
     }
     expect(encodeLink({ config: presetConfig('ioffe-mnist'), view: {} })).toBe('v=1&preset=ioffe-mnist');
+  });
+
+  it('every preset’s link, as Copy link writes it at step 3,000, is short', () => {
+    const lengths = PRESETS.map((p) => encodeLink({ config: presetConfig(p.name), to: 3000, backend: 'wasm', view: { theme: 'dark', layer: 0 } }).length);
+    // The query only: a preset, the step, the backend, the view. (62 characters at most on 2026-11-26.)
+    expect(Math.max(...lengths)).toBeLessThanOrEqual(80);
   });
 
   it('a link written today keeps opening: the pinned version-1 link', () => {

@@ -45,6 +45,10 @@ export interface LinkView {
   smoothing?: number;
   /** The views shown; absent means all. */
   views?: ViewName[];
+  /** Projector mode: large type, thick lines, the chosen views fitted to the screen. */
+  projector?: boolean;
+  /** Embed mode (an iframe in a course page): the transport and the chosen views, nothing else. */
+  embed?: boolean;
 }
 
 export interface LinkState {
@@ -107,7 +111,7 @@ const CHANGE_FIELDS: readonly { key: string; field: keyof ScheduleChange; kind: 
 ];
 
 /** Parameters that are not configuration: the view, the replay, the page. */
-const OTHER_KEYS = new Set(['v', 'preset', 'arm', 'at', 'to', 'be', 'layer', 'unit', 'theme', 'log', 'smooth', 'views', 'mainthread', 'lesson', 'lstep']);
+const OTHER_KEYS = new Set(['v', 'preset', 'arm', 'at', 'to', 'be', 'layer', 'unit', 'theme', 'log', 'smooth', 'views', 'mainthread', 'lesson', 'lstep', 'projector', 'embed']);
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
@@ -160,6 +164,8 @@ function formatValue(v: unknown): string {
 function encodeArm(arm: ArmConfig): string {
   const parts: string[] = [arm.norm];
   if (arm.learningRate !== undefined) parts.push(`lr:${arm.learningRate}`);
+  if (arm.initScale !== undefined) parts.push(`scale:${arm.initScale}`);
+  if (arm.placement !== undefined) parts.push(`place:${arm.placement}`);
   // Only the characters of the arm's own grammar are escaped; the query encoding does the rest.
   if (arm.label !== undefined) parts.push(`label:${arm.label.replace(/%/g, '%25').replace(/,/g, '%2C').replace(/:/g, '%3A')}`);
   return parts.join(',');
@@ -181,6 +187,14 @@ function decodeArm(raw: string, problems: string[], n: number): ArmConfig | null
       const r = readValue(value, { type: 'number' });
       if (r.ok) arm.learningRate = r.value as number;
       else problems.push(`${where} lr: ${r.why}; ignored`);
+    } else if (key === 'scale') {
+      const r = readValue(value, { type: 'number' });
+      if (r.ok) arm.initScale = r.value as number;
+      else problems.push(`${where} scale: ${r.why}; ignored`);
+    } else if (key === 'place') {
+      const r = readValue(value, { type: 'enum', values: PLACEMENTS });
+      if (r.ok) arm.placement = r.value as ArmConfig['placement'];
+      else problems.push(`${where} place: ${r.why}; ignored`);
     } else if (key === 'label') {
       let label: string;
       try {
@@ -274,6 +288,8 @@ export function encodeLink(state: LinkState): string {
   if (v.logLoss) params.push(['log', '1']);
   if (v.smoothing) params.push(['smooth', String(v.smoothing)]);
   if (v.views && v.views.length < VIEW_NAMES.length) params.push(['views', v.views.join(',')]);
+  if (v.projector) params.push(['projector', '1']);
+  if (v.embed) params.push(['embed', '1']);
   if (state.lesson) {
     params.push(['lesson', state.lesson.name]);
     if (state.lesson.step > 0) params.push(['lstep', String(state.lesson.step + 1)]);
@@ -462,6 +478,13 @@ function readView(once: (k: string) => string | null, problems: string[], config
     const r = readValue(smooth, { type: 'number' });
     if (r.ok && (r.value as number) >= 0 && (r.value as number) < 1) view.smoothing = r.value as number;
     else problems.push(`smooth: ${r.ok ? `${String(r.value)} is outside 0 … 0.99` : r.why}; ignored`);
+  }
+  for (const key of ['projector', 'embed'] as const) {
+    const raw = once(key);
+    if (raw === null) continue;
+    const r = readValue(raw, { type: 'bool' });
+    if (r.ok) view[key] = r.value as boolean;
+    else problems.push(`${key}: ${r.why}; ignored`);
   }
   const views = once('views');
   if (views !== null) {

@@ -1,8 +1,10 @@
 import { parseConfig, type ExperimentConfig, type ExperimentConfigInput } from './schema';
 
 /**
- * Ready experiments, each a configuration validated by the same schema as share links and the CLI. The
- * descriptions say what to look for; the numbers behind them are in FACTS.md and the README.
+ * Ready experiments, each a configuration validated by the same schema as share links and the CLI. The lab shows
+ * the selected preset's description under the dropdown; titles stay short enough not to be cut off there.
+ * Every outcome a description states is the preset's own run (seed 1, as the preset is) and is checked over seeds
+ * 1, 2 and 3 by `npm run presets:verify` (scripts/verify-presets.mjs), which prints each claim's numbers per seed.
  */
 export interface Preset {
   readonly name: string;
@@ -29,40 +31,47 @@ export const PRESETS: readonly Preset[] = [
     name: 'ioffe-mnist',
     title: 'Ioffe & Szegedy, Figure 1',
     description:
-      'MNIST, three hidden layers of 100 sigmoid units, batch 60, SGD, small Gaussian weights. With batch norm the net is ahead early (look at step 500) and the sigmoid inputs stay put; without it their 15–85th percentile band drifts.',
+      'MNIST, three hidden layers of 100 sigmoid units, batch 60, SGD at 0.5, Gaussian initial weights of std 0.1. Look at step 500: batch norm is ahead, 91.0% test accuracy against 80.9%. By then the median of the plain net’s last-layer sigmoid input has moved by about 0.6, batch norm’s by under 0.1 (in training mode a BN unit’s input has mean β and standard deviation γ).',
     config: ioffe,
   },
   {
     name: 'ioffe-mnist-slow',
-    title: 'Figure 1 with a small learning rate',
-    description: 'The same network at learning rate 0.05: the plain net barely moves for hundreds of steps while batch norm trains at once.',
+    title: 'Small learning rate (0.05)',
+    description: 'Figure 1’s network at learning rate 0.05: at step 500 the plain net has reached only 16.9% test accuracy, batch norm 88.5%.',
     config: { ...ioffe, optimizer: { kind: 'sgd', learningRate: 0.05 } },
   },
   {
     name: 'init-scale',
-    title: 'When the effect disappears',
-    description: 'Initial weights with std 0.5 instead of 0.1: the plain net starts in a better place and the gap closes. Batch norm is not magic; it removes the dependence on the initial scale.',
+    title: 'Larger initial weights',
+    description:
+      'Figure 1 with initial weights of std 0.5 instead of 0.1. The plain net starts in a better place: 76.5% test accuracy at step 100 (10.3% at std 0.1), and level with batch norm by step 500. Batch norm is less sensitive to the initial scale, not insensitive: at step 100 it is at 82.8% here, 88.8% at std 0.1.',
     config: { ...ioffe, init: { scheme: 'gaussian', scale: 0.5 } },
   },
   {
     name: 'bn-x5',
-    title: 'Batch norm with 5× the learning rate',
-    description: 'Ioffe & Szegedy’s BN-x5: normalized networks tolerate much higher learning rates. Plain at 0.5 against BN at 0.5 and at 2.5.',
-    config: { ...ioffe, arms: [{ norm: 'none' }, { norm: 'batch' }, { norm: 'batch', learningRate: 2.5, label: 'BN ×5' }] },
+    title: 'Higher learning rates',
+    description:
+      'Ioffe & Szegedy trained with 5× and 30× the learning rate (BN-x5, BN-x30). In this sigmoid net 5× (2.5) does not hurt the plain net (84.0% at step 500, against 80.9% at 0.5), so here plain and batch norm train at 0.5 and at 10 (20×): at 10 the plain net stays at chance (at most 11.9% test accuracy) while batch norm reaches 89.8% by step 300.',
+    config: {
+      ...ioffe,
+      arms: [{ norm: 'none' }, { norm: 'batch' }, { norm: 'none', learningRate: 10 }, { norm: 'batch', learningRate: 10 }],
+    },
   },
   {
     name: 'deep-sigmoid',
     title: 'A deep sigmoid network',
-    description: 'Six sigmoid layers: without normalization the gradient vanishes in the early layers; with it all layers learn.',
+    description:
+      'Six sigmoid layers of 64 units, Glorot initialisation, learning rate 0.2. Without normalization the gradient vanishes on its way back: the first layer’s is about 1/300 of the last layer’s, and at step 500 the net is still at chance (11.9%). With batch norm the first layer’s gradient is about three times the last layer’s, and the net reaches 91.0%.',
     config: { ...ioffe, model: { kind: 'mlp', depth: 6, width: 64 }, init: { scheme: 'glorot', scale: 1 }, optimizer: { kind: 'sgd', learningRate: 0.2 } },
   },
   {
     name: 'small-batch',
-    title: 'Tiny batches: layer norm’s case',
-    description: 'Batch size 4: the batch statistics are noisy and batch norm suffers; layer norm normalizes each example by itself and does not care.',
+    title: 'Tiny batches: BN vs LN',
+    description:
+      'Two examples per batch, learning rate 0.05. With two examples batch norm maps every unit to β ± γ; layer norm normalizes each example by itself. At step 1,000 layer norm is at 70.9% test accuracy, batch norm at 41.5%, the plain net at 9.0%. At batch 4 the normalized arms swap places here (batch norm 80.9%, layer norm 77.2%).',
     config: {
       ...ioffe,
-      batchSize: 4,
+      batchSize: 2,
       optimizer: { kind: 'sgd', learningRate: 0.05 },
       arms: [{ norm: 'none' }, { norm: 'batch' }, { norm: 'layer' }],
       probe: { interval: 50, batchSize: 500, bins: 48, range: 8 },
@@ -71,7 +80,8 @@ export const PRESETS: readonly Preset[] = [
   {
     name: 'cnn-mnist',
     title: 'A small CNN',
-    description: 'Three 3×3 convolutions with 16 channels, ReLU, He initialisation: batch norm per channel over batch, height and width.',
+    description:
+      'Three 3×3 convolutions with 16 channels, ReLU, He initialisation, batch 32: batch norm keeps one mean and variance per channel, over the batch and every position (m in the Inside batch norm view).',
     config: {
       ...ioffe,
       model: { kind: 'cnn', depth: 3, width: 16 },
@@ -85,7 +95,8 @@ export const PRESETS: readonly Preset[] = [
   {
     name: 'spirals',
     title: 'Two spirals',
-    description: 'A 2-D set to watch the decision boundary form: four ReLU layers of 16 units with Adam.',
+    description:
+      'A 2-D set to watch the decision boundary form: four ReLU layers of 16 units, Adam at 0.01. Batch norm does not always help: here the plain net ends with the lower test loss (0.015 against 0.087 at step 1,000).',
     config: {
       seed: 1,
       dataset: { name: 'spirals', noise: 0.1 },

@@ -31,6 +31,10 @@ export const armSchema = z.strictObject({
   norm: z.enum(NORMS),
   /** Per-arm learning rate, e.g. Ioffe & Szegedy's "BN-x5"; falls back to optimizer.learningRate. */
   learningRate: num(1e-5, 10).optional(),
+  /** Per-arm initial scale (std or gain, as init.scale): the same draws, scaled; falls back to init.scale. */
+  initScale: num(1e-4, 10).optional(),
+  /** Where this arm's normalization sits; falls back to normalization.placement. */
+  placement: z.enum(PLACEMENTS).optional(),
 });
 
 /**
@@ -244,5 +248,7 @@ export function armName(arm: ArmConfig, config: ExperimentConfig): string {
   if (arm.label) return arm.label;
   const base = arm.norm === 'none' ? 'plain' : arm.norm === 'batch' ? 'BN' : 'LN';
   const lr = arm.learningRate !== undefined && arm.learningRate !== config.optimizer.learningRate ? ` lr ${arm.learningRate}` : '';
-  return base + lr;
+  const scale = arm.initScale !== undefined && arm.initScale !== config.init.scale ? ` ${config.init.scheme === 'gaussian' ? 'std' : 'gain'} ${arm.initScale}` : '';
+  const place = arm.norm !== 'none' && arm.placement !== undefined && arm.placement !== config.normalization.placement ? ` ${arm.placement}` : '';
+  return base + place + lr + scale;
 }

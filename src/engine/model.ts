@@ -66,7 +66,7 @@ export interface ArmSpec {
 export function armSpec(arm: ArmConfig, config: ExperimentConfig): ArmSpec {
   return {
     norm: arm.norm,
-    placement: config.normalization.placement,
+    placement: arm.placement ?? config.normalization.placement,
     affine: config.normalization.affine,
     epsilon: config.normalization.epsilon,
     activation: config.activation,
@@ -108,15 +108,16 @@ export function paramLayout(arch: Architecture, spec: ArmSpec): ParamInfo[] {
  * Initial values for the layout, shared by all arms: the weights are drawn layer by layer from the seed's 'init'
  * stream in a fixed order that does not depend on the arm, so arms start from identical weights.
  */
-export function initialValues(arch: Architecture, layout: readonly ParamInfo[], config: ExperimentConfig): Float32Array[] {
+export function initialValues(arch: Architecture, layout: readonly ParamInfo[], config: ExperimentConfig, scale = config.init.scale): Float32Array[] {
+  // An arm with its own scale gets the same draws, scaled: the comparison differs in the scale alone.
   const rng = createRng(config.seed, 'init');
   const weights: Float32Array[] = [];
   for (const l of arch.hidden) {
     const size = l.kind === 'dense' ? l.fanIn * l.units : 9 * l.inShape[2]! * l.units;
-    weights.push(gaussianArray(size, initStd(config.init.scheme, config.init.scale, l.fanIn, l.fanOut), rng));
+    weights.push(gaussianArray(size, initStd(config.init.scheme, scale, l.fanIn, l.fanOut), rng));
   }
   weights.push(
-    gaussianArray(arch.classifierFanIn * arch.numClasses, initStd(config.init.scheme, config.init.scale, arch.classifierFanIn, arch.numClasses), rng),
+    gaussianArray(arch.classifierFanIn * arch.numClasses, initStd(config.init.scheme, scale, arch.classifierFanIn, arch.numClasses), rng),
   );
   return layout.map((p) => {
     const size = p.shape.reduce((a, b) => a * b, 1);

@@ -144,7 +144,7 @@ export class LockstepTrainer implements TrainerInfo {
     this.arms = config.arms.map((armCfg) => {
       const spec = armSpec(armCfg, config);
       const layout = paramLayout(this.architecture, spec);
-      const init = initialValues(this.architecture, layout, config);
+      const init = initialValues(this.architecture, layout, config, armCfg.initScale ?? config.init.scale);
       const rate = armCfg.learningRate ?? config.optimizer.learningRate;
       return new Arm(armName(armCfg, config), spec, layout, rate / config.optimizer.learningRate, rate, init, this.architecture, this.optimizer);
     });

@@ -87,7 +87,7 @@ describe('the PyTorch script', () => {
     const s = pytorchScript(c, netOf(c), OPTS);
     expect(builder(s, 'batch')).toContain('nn.Linear(784, 100), nn.Sigmoid(), nn.BatchNorm1d(100, eps=0.001, momentum=0.05, affine=False),');
     expect(builder(s, 'layer')).toContain('nn.Linear(784, 100), nn.Sigmoid(), nn.LayerNorm(100, eps=0.001, elementwise_affine=False),');
-    expect(s).toContain('BATCH_SIZE = 4');
+    expect(s).toContain('BATCH_SIZE = 2');
   });
 
   it('writes the CNN with the engine’s strides and TensorFlow’s asymmetric padding', () => {
@@ -105,6 +105,7 @@ describe('the PyTorch script', () => {
 
   it('carries per-arm learning rates, the optimizer and the schedule', () => {
     const c = config('bn-x5', (x) => {
+      x.arms = [{ norm: 'none' }, { norm: 'batch' }, { norm: 'batch', learningRate: 2.5, label: 'BN ×5' }];
       x.optimizer = { kind: 'momentum', learningRate: 0.5, momentum: 0.8 };
       x.schedule = [
         { step: 200, set: { learningRate: 0.1, batchSize: 30 } },
@@ -165,7 +166,11 @@ describe('the Keras script', () => {
   });
 });
 
-describe.skipIf(!hasPython)('the scripts are valid Python', () => {
+describe('the scripts are valid Python', () => {
+  it('has Python and PyTorch to check them with (npm run test:unit installs them)', () => {
+    expect(hasPython && hasTorch, `${PYTHON} with torch`).toBe(true);
+  });
+
   it('compiles every preset’s scripts, and a schedule’s', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bnx-scripts-'));
     const configs = PRESET_NAMES.map((n) => [n, config(n)] as const);
@@ -188,7 +193,7 @@ describe.skipIf(!hasPython)('the scripts are valid Python', () => {
   });
 });
 
-describe.skipIf(!hasTorch)('the PyTorch script runs (where PyTorch is installed)', () => {
+describe('the PyTorch script runs', () => {
   it('trains the spirals preset, with a schedule, and prints test accuracy at each probe', () => {
     const c = config('spirals', (x) => {
       x.arms = [{ norm: 'none' }, { norm: 'batch' }, { norm: 'layer' }];

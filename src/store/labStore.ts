@@ -4,7 +4,7 @@ import type { ViewName } from '../config/link';
 import type { BackendChoice, BackendName } from '../engine/backend';
 import { appendProbe, createHistory, type ArmHistory } from '../engine/history';
 import type { ProbeSnapshot } from '../engine/probes/types';
-import type { RunDescription, SessionEvent } from '../worker/protocol';
+import type { RunDescription, SessionEvent, SessionPhase } from '../worker/protocol';
 
 /** Beyond this many probes per arm, histories are thinned to every other point (first and last kept). */
 export const MAX_HISTORY_POINTS = 1500;
@@ -17,6 +17,17 @@ export interface RunState extends RunDescription {
   playing: boolean;
   stepsPerSecond: number;
   error: string | null;
+  /** The page's clock (performance.now) when this run's first training step began, until it ends; else null. */
+  warmup: number | null;
+}
+
+/** A phase before a run is ready: 'engine' is the page's own (the worker loading), the rest the session's. */
+export type StartupPhase = { phase: 'engine' } | Exclude<SessionPhase, { phase: 'warmup' }>;
+
+/** One phase the page waited through, with the page's clock when it began (worker clocks differ). */
+export interface WaitPhase {
+  phase: StartupPhase;
+  at: number;
 }
 
 export interface ViewState {
@@ -30,6 +41,9 @@ export interface ViewState {
   smoothing: number;
   /** The views shown (a link can pick some); null shows all. */
   views: ViewName[] | null;
+  /** Projector mode (large type, thick lines, the chosen views fitted to the screen) and embed mode. */
+  projector: boolean;
+  embed: boolean;
   /** What a change of a schedulable setting does: restart from step 0, or hold from the current step on. */
   changeMode: 'restart' | 'continue';
 }
@@ -41,6 +55,12 @@ export interface Replay {
   runId: number;
   startedAt: number;
   startStep: number;
+}
+
+/** The guided lesson on screen and its step (0-based); it is part of the link, so a teacher can hand it out. */
+export interface LessonState {
+  name: string;
+  step: number;
 }
 
 /** What the page was opened with: the link's problems (each a field that was ignored) and its backend. */
@@ -65,7 +85,12 @@ export interface LabState {
   executionMode: string;
   replay: Replay | null;
   link: LinkInfo;
+  /** The lesson being followed, or null in the free lab. */
+  lesson: LessonState | null;
+  /** The phases since the page began waiting for a run (the last one is under way); empty from its first probe on. */
+  waiting: WaitPhase[];
   setConfig(config: ExperimentConfig): void;
+  setLesson(lesson: LessonState | null): void;
   setView(patch: Partial<ViewState>): void;
   selectLayer(layer: number): void;
   receive(event: SessionEvent): void;
@@ -85,6 +110,7 @@ const emptyRun = (): RunState => ({
   playing: false,
   stepsPerSecond: 0,
   error: null,
+  warmup: null,
 });
 
 /** Keeps every other entry of a series in place, and the last. */
@@ -126,11 +152,15 @@ export function createLabStore(config: ExperimentConfig): StoreApi<LabState> {
     revision: 0,
     latest: null,
     unitHistory: [],
-    view: { layer: Math.max(0, config.model.depth - 1), unit: null, theme: 'light', logLoss: false, smoothing: 0, views: null, changeMode: 'restart' },
+    view: { layer: Math.max(0, config.model.depth - 1), unit: null, theme: 'light', logLoss: false, smoothing: 0, views: null, projector: false, embed: false, changeMode: 'restart' },
     executionMode: '',
     replay: null,
     link: { problems: [], backend: null, to: 0 },
+    lesson: null,
+    // From the start the page waits for the engine: the worker's module loads before it can say anything.
+    waiting: [{ phase: { phase: 'engine' }, at: performance.now() }],
     setConfig: (next) => set({ config: next }),
+    setLesson: (lesson) => set({ lesson }),
     setView: (patch) => set({ view: { ...get().view, ...patch } }),
     selectLayer: (layer) => set({ view: { ...get().view, layer, unit: null } }),
     receive: (e) => {
@@ -147,13 +177,23 @@ export function createLabStore(config: ExperimentConfig): StoreApi<LabState> {
         return;
       }
       if (e.type === 'error') {
-        set({ run: { ...run, status: 'error', playing: false, error: e.message } });
+        set({ run: { ...run, status: 'error', playing: false, error: e.message, warmup: null }, waiting: [] });
+        return;
+      }
+      if (e.type === 'status') {
+        const { type: _type, runId, ...phase } = e;
+        if (phase.phase === 'warmup') {
+          if (runId === run.runId) set({ run: { ...run, warmup: performance.now() } });
+        } else {
+          set({ waiting: [...get().waiting, { phase, at: performance.now() }] });
+        }
         return;
       }
       if (e.runId !== run.runId) return;
       if (e.type === 'progress') {
-        if (e.step !== run.step || e.playing !== run.playing || Math.abs(e.stepsPerSecond - run.stepsPerSecond) > 0.5) {
-          set({ run: { ...run, step: e.step, playing: e.playing, stepsPerSecond: e.stepsPerSecond } });
+        const warmup = run.warmup !== null && e.step > 0 ? null : run.warmup;
+        if (e.step !== run.step || e.playing !== run.playing || Math.abs(e.stepsPerSecond - run.stepsPerSecond) > 0.5 || warmup !== run.warmup) {
+          set({ run: { ...run, step: e.step, playing: e.playing, stepsPerSecond: e.stepsPerSecond, warmup } });
         }
         return;
       }
@@ -164,7 +204,13 @@ export function createLabStore(config: ExperimentConfig): StoreApi<LabState> {
         thinHistory(history);
         for (const arm of unitHistory) for (const layer of arm) thinSeries(layer);
       }
-      set({ latest: e.snapshot, revision: get().revision + 1, run: { ...run, step: Math.max(run.step, e.snapshot.step) } });
+      // The run's first probe ends the wait: the views have their first picture, and commands are taken again.
+      set({
+        latest: e.snapshot,
+        revision: get().revision + 1,
+        run: { ...run, step: Math.max(run.step, e.snapshot.step), warmup: e.snapshot.step > 0 ? null : run.warmup },
+        ...(get().waiting.length ? { waiting: [] } : {}),
+      });
     },
   }));
 }

@@ -8,7 +8,7 @@ import { CopyLinkButton } from './share/CopyLinkButton';
 import { LinkNotice } from './share/LinkNotice';
 import { ReplayBar } from './share/ReplayBar';
 import { useLinkSync } from './share/useLinkSync';
-import type { ViewName } from '../config/link';
+import { VIEW_NAMES, type ViewName } from '../config/link';
 import { Summary } from './Summary';
 import { Transport } from './Transport';
 import { ExportMenu } from './ExportMenu';
@@ -20,6 +20,17 @@ import { IcsView } from '../views/ics/IcsView';
 import { InspectorView } from '../views/inspector/InspectorView';
 import { NetworkView } from '../views/network/NetworkView';
 import { BoundaryView } from '../views/boundary/BoundaryView';
+import { EngineStatus } from './classroom/EngineStatus';
+import { phaseLabel } from './classroom/startupPhases';
+import { OpenInLab } from './classroom/OpenInLab';
+import { ProjectorButton } from './classroom/ProjectorButton';
+import { projectorGrid } from './classroom/projectorLayout';
+import { useClassroomMode, useProjectorToggle } from './classroom/useClassroom';
+import { ViewCell } from './classroom/ViewCell';
+import { ViewPicker } from './classroom/ViewPicker';
+import './classroom/classroom.css';
+import { LessonPanel } from './lessons/LessonPanel';
+import { LessonsMenu } from './lessons/LessonsMenu';
 
 interface Notice {
   id: number;
@@ -53,6 +64,16 @@ export function App() {
   useLinkSync(store);
   const views = useLab((s) => s.view.views);
   const shows = (name: ViewName) => views === null || views.includes(name);
+  // Projector mode: large type, the chosen views fitted to the screen. Embed mode: the transport and the views.
+  const projector = useLab((s) => s.view.projector);
+  const embed = useLab((s) => s.view.embed);
+  const lab = !projector && !embed;
+  // What the engine is doing while the page waits (the progress card says more, with times).
+  const startingPhase = useLab((s) => phaseLabel(s.waiting[s.waiting.length - 1]?.phase ?? { phase: 'engine' }));
+  const toggleProjector = useProjectorToggle(store);
+  const grid = useMemo(() => (projector ? projectorGrid(VIEW_NAMES.filter((v) => (views === null || views.includes(v)) && (v !== 'boundary' || has2D))) : null), [projector, views, has2D]);
+  useClassroomMode(store, projector, embed, grid?.cells.length ?? 0);
+  const place = (name: ViewName) => grid?.cells.find((c) => c.view === name);
   useEffect(() => {
     if (!notice) return;
     const t = setTimeout(() => setNotice((n) => (n?.id === notice.id ? null : n)), notice.kind === 'error' ? 8000 : 3500);
@@ -98,83 +119,124 @@ export function App() {
       },
       r: () => send({ type: 'reset' }),
       t: toggleTheme,
+      p: toggleProjector,
       '?': () => setHelp(true),
     }),
-    [store, send, toggleTheme],
+    [store, send, toggleTheme, toggleProjector],
   );
   useShortcuts(shortcuts);
 
   return (
-    <div className="app">
+    <div className={`app${projector ? ' projector' : ''}${embed ? ' embed' : ''}`}>
       <header className="app-header">
-        <h1>
-          BatchNorm <span>Explorer</span>
-        </h1>
+        {!embed && (
+          <h1>
+            BatchNorm <span>Explorer</span>
+          </h1>
+        )}
         <Transport speed={speed} onSpeed={onSpeed} />
-        <ExportMenu />
-        <p className="backend" title={backend?.reason ?? ''}>
-          {status === 'starting' ? 'starting the engine…' : backend ? <>backend <strong>{backend.name}</strong></> : null}
-          {mode ? <span className="mode"> · {mode}</span> : null}
-        </p>
-        <CopyLinkButton onCopied={onCopied} />
-        <DrawerButton drawer={settings} className="settings-button">
-          Settings
-        </DrawerButton>
-        <button type="button" className="icon" onClick={toggleTheme} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`} title="Theme (T)">
-          {theme === 'dark' ? '☀' : '☾'}
-        </button>
-        <button type="button" className="icon" onClick={() => setHelp(true)} aria-label="Help and keyboard shortcuts" title="Help (?)">
-          ?
-        </button>
+        {lab && <ExportMenu />}
+        {lab && (
+          <p className="backend" title={backend?.reason ?? ''}>
+            {status === 'starting' ? `${startingPhase}…` : backend ? <>backend <strong>{backend.name}</strong></> : null}
+            {mode ? <span className="mode"> · {mode}</span> : null}
+          </p>
+        )}
+        {/* The header is full at 1280 px: there the lessons' entry sits atop the sidebar instead. */}
+        {lab && settings.narrow && <LessonsMenu />}
+        {lab && (
+          // The article is a page of its own beside the lab (article.html), relative so any sub-path works.
+          <a className="header-link" href="./article.html" title="Read the article: what batch normalization computes, and what it does">
+            Article
+          </a>
+        )}
+        {lab && <CopyLinkButton onCopied={onCopied} />}
+        {lab && (
+          <DrawerButton drawer={settings} className="settings-button">
+            Settings
+          </DrawerButton>
+        )}
+        {projector && !embed && <ViewPicker />}
+        {!embed && <ProjectorButton on={projector} onToggle={toggleProjector} />}
+        {!embed && (
+          <button type="button" className="icon" onClick={toggleTheme} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`} title="Theme (T)">
+            {theme === 'dark' ? '☀' : '☾'}
+          </button>
+        )}
+        {!embed && (
+          <button type="button" className="icon" onClick={() => setHelp(true)} aria-label="Help and keyboard shortcuts" title="Help (?)">
+            ?
+          </button>
+        )}
+        {embed && <OpenInLab />}
       </header>
-      <Drawer drawer={settings} title="Settings" className="sidebar">
-        <Controls apply={apply} schedule={schedule} onError={(m) => say('error', m)} />
-      </Drawer>
+      {lab && (
+        <Drawer drawer={settings} title="Settings" className="sidebar">
+          {!settings.narrow && <LessonsMenu placement="sidebar" />}
+          <Controls apply={apply} schedule={schedule} onError={(m) => say('error', m)} />
+        </Drawer>
+      )}
       <main className="views">
+        <EngineStatus />
         {error && (
           <p className="banner error" role="alert">
             {error} The settings are kept; press Reset to try again.
           </p>
         )}
-        <LinkNotice />
+        {/* Embed mode shows no notices but errors: the replay still runs (this bar starts it), unseen. */}
+        {!embed && <LinkNotice />}
         <ReplayBar />
-        <Summary />
-        <div className="view-grid">
+        {lab && <LessonPanel />}
+        {lab && <Summary />}
+        <div className="view-grid" style={grid ? { gridTemplateColumns: grid.columns, gridTemplateRows: grid.rows } : undefined}>
           {shows('convergence') && (
-            <Staggered sync={sync}>
-              <ConvergenceView />
-            </Staggered>
+            <ViewCell place={place('convergence')}>
+              <Staggered sync={sync}>
+                <ConvergenceView />
+              </Staggered>
+            </ViewCell>
           )}
           {shows('distributions') && (
-            <Staggered sync={sync}>
-              <DistributionsView />
-            </Staggered>
+            <ViewCell place={place('distributions')}>
+              <Staggered sync={sync}>
+                <DistributionsView />
+              </Staggered>
+            </ViewCell>
           )}
           {has2D && shows('boundary') && (
-            <Staggered sync={sync}>
-              <BoundaryView />
-            </Staggered>
+            <ViewCell place={place('boundary')}>
+              <Staggered sync={sync}>
+                <BoundaryView />
+              </Staggered>
+            </ViewCell>
           )}
           {shows('network') && (
-            <div className="span-all">
-              <Staggered sync={sync}>
-                <NetworkView />
-              </Staggered>
-            </div>
+            <ViewCell place={place('network')}>
+              <div className="span-all">
+                <Staggered sync={sync}>
+                  <NetworkView />
+                </Staggered>
+              </div>
+            </ViewCell>
           )}
           {shows('ics') && (
-            <Staggered sync={sync}>
-              <IcsView />
-            </Staggered>
+            <ViewCell place={place('ics')}>
+              <Staggered sync={sync}>
+                <IcsView />
+              </Staggered>
+            </ViewCell>
           )}
           {shows('inspector') && (
-            <Staggered sync={sync}>
-              <InspectorView />
-            </Staggered>
+            <ViewCell place={place('inspector')}>
+              <Staggered sync={sync}>
+                <InspectorView />
+              </Staggered>
+            </ViewCell>
           )}
         </div>
       </main>
-      {notice && (
+      {/* Embed mode: errors only (info notices say what a setting did, and the embed has no settings). */}
+      {notice && (!embed || notice.kind === 'error') && (
         <div className={`toast ${notice.kind}`} role={notice.kind === 'error' ? 'alert' : undefined}>
           {notice.text}
         </div>

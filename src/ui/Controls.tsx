@@ -1,9 +1,10 @@
 import { useCallback } from 'react';
-import { ACTIVATIONS, DATASETS, INITS, NORMS, OPTIMIZERS, numericRange, type ExperimentConfig, type NormKind } from '../config/schema';
+import { ACTIVATIONS, DATASETS, INITS, OPTIMIZERS, numericRange, type ExperimentConfig } from '../config/schema';
 import { PRESETS, presetConfig } from '../config/presets';
 import { useLab, useLabStore } from '../store/context';
 import { SCHEDULABLE, describeChange, settingsAt, withScheduledChange, withoutEvent } from '../config/schedule';
-import { BATCH_SIZES, formatNumber, withChange } from './controlsModel';
+import { BATCH_SIZES, formatNumber, proposeArm, withChange, withDatasetDefaults } from './controlsModel';
+import { ArmEditor } from './ArmEditor';
 import { Field, IntegerInput, SelectField, SliderField } from './fields';
 
 const DATASET_NAMES: Record<(typeof DATASETS)[number], string> = {
@@ -13,7 +14,6 @@ const DATASET_NAMES: Record<(typeof DATASETS)[number], string> = {
   xor: 'XOR',
   blobs: 'Gaussian blobs',
 };
-const NORM_NAMES: Record<NormKind, string> = { none: 'none (plain)', batch: 'batch norm', layer: 'layer norm' };
 const ACT_NAMES: Record<(typeof ACTIVATIONS)[number], string> = { sigmoid: 'sigmoid', tanh: 'tanh', relu: 'ReLU' };
 const INIT_NAMES: Record<(typeof INITS)[number], string> = { gaussian: 'Gaussian (std)', glorot: 'Glorot (gain)', he: 'He (gain)' };
 const OPT_NAMES: Record<(typeof OPTIMIZERS)[number], string> = { sgd: 'SGD', momentum: 'SGD + momentum', adam: 'Adam' };
@@ -59,6 +59,14 @@ export function Controls({
     },
     [config, apply, schedule, fail, store, changeMode],
   );
+  const setDataset = (name: string) => {
+    try {
+      const { config: next, changed } = withDatasetDefaults(config, withChange(config, 'dataset.name', name));
+      apply(next, changed ? `dataset; for this kind of data the settings that suit it were set: ${changed}` : 'dataset');
+    } catch (e) {
+      fail(e);
+    }
+  };
   const setBnMode = (mode: 'train' | 'inference') => {
     const step = store.getState().run.step;
     try {
@@ -81,21 +89,28 @@ export function Controls({
   const is2D = config.dataset.name !== 'mnist';
   const lr = range('optimizer.learningRate');
   const anyNorm = config.arms.some((a) => a.norm !== 'none');
-  const setArm = (i: number, norm: NormKind) => set('arms', 'arms')(config.arms.map((a, k) => (k === i ? { ...a, norm, label: undefined } : a)));
+
+  const preset = PRESETS.find((p) => JSON.stringify(presetConfig(p.name)) === JSON.stringify(config));
 
   return (
     <form className="controls" aria-label="Experiment settings" onSubmit={(e) => e.preventDefault()}>
       <SelectField
         label="Preset"
-        value={PRESETS.find((p) => JSON.stringify(presetConfig(p.name)) === JSON.stringify(config))?.name ?? 'custom'}
+        value={preset?.name ?? 'custom'}
         options={[...PRESETS.map((p) => [p.name, p.title] as const), ['custom', 'Custom (edited)'] as const]}
         disabled={(v) => v === 'custom'}
         onChange={(name) => name !== 'custom' && apply(presetConfig(name), `preset “${PRESETS.find((p) => p.name === name)?.title}”`)}
       />
+      {/* What the preset shows, with its numbers: only while the settings are the preset's own (then they hold). */}
+      {preset && (
+        <p className="preset-description" data-testid="preset-description">
+          {preset.description}
+        </p>
+      )}
 
       <fieldset>
         <legend>Data</legend>
-        <SelectField label="Dataset" value={config.dataset.name} options={DATASETS.map((d) => [d, DATASET_NAMES[d]] as const)} onChange={set('dataset.name', 'dataset')} />
+        <SelectField label="Dataset" value={config.dataset.name} options={DATASETS.map((d) => [d, DATASET_NAMES[d]] as const)} onChange={setDataset} />
         {is2D && (
           <SliderField label="Noise" value={config.dataset.noise} min={0} max={1} step={0.05} format={(v) => v.toFixed(2)} onCommit={set('dataset.noise', 'noise')} />
         )}
@@ -137,17 +152,18 @@ export function Controls({
       <fieldset>
         <legend>Compare</legend>
         {config.arms.map((arm, i) => (
-          <div className="arm-row" key={i}>
-            <SelectField label={`Arm ${i + 1}`} value={arm.norm} options={NORMS.map((n) => [n, NORM_NAMES[n]] as const)} onChange={(v) => setArm(i, v)} />
-            {config.arms.length > 2 && (
-              <button type="button" className="icon" aria-label={`Remove arm ${i + 1}`} onClick={() => set('arms', 'arms')(config.arms.filter((_, k) => k !== i))}>
-                ×
-              </button>
-            )}
-          </div>
+          <ArmEditor
+            key={i}
+            arm={arm}
+            index={i}
+            config={config}
+            removable={config.arms.length > 1}
+            onChange={(next) => set('arms', `arm ${i + 1}`)(config.arms.map((a, k) => (k === i ? next : a)))}
+            onRemove={() => set('arms', 'arms')(config.arms.filter((_, k) => k !== i))}
+          />
         ))}
         {config.arms.length < 4 && (
-          <button type="button" className="add-arm" onClick={() => set('arms', 'arms')([...config.arms, { norm: 'layer' }])}>
+          <button type="button" className="add-arm" onClick={() => set('arms', 'arms')([...config.arms, proposeArm(config)])}>
             + add an arm
           </button>
         )}

@@ -5,6 +5,7 @@ export const SHORTCUTS: readonly [string, string][] = [
   ['→', 'Step one training step'],
   ['R', 'Reset the run to step 0'],
   ['T', 'Switch light / dark theme'],
+  ['P', 'Projector mode: large type, the views you pick, one screen'],
   ['?', 'Show this help'],
 ];
 
@@ -33,9 +34,9 @@ export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => vo
         </tbody>
       </table>
       <p>
-        Every arm trains the same network from the same initial weights on the same mini-batches; they differ only in
-        normalization. Changing a setting restarts the run from step 0; changing the speed, the layer you look at or the
-        theme does not.
+        Every arm trains the same architecture on the same mini-batches from the same random initial draws; they differ in
+        normalization and in whatever an arm sets for itself (the Network view’s caption says what). Changing a setting
+        restarts the run from step 0; changing the speed, the layer you look at or the theme does not.
       </p>
       <form method="dialog">
         <button type="submit" className="primary">

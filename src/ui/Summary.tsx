@@ -1,13 +1,21 @@
+import { useMemo } from 'react';
 import { useLab } from '../store/context';
 import { armColor, armDash } from '../views/common/palette';
+import { armState } from './summaryState';
 
 const fmt = (v: number | undefined, digits = 3) => (v === undefined ? '–' : Number.isFinite(v) ? v.toFixed(digits) : '∞');
 
-/** The scoreboard: the newest probe's loss and accuracy of each arm, and which arm diverged. */
+/** The scoreboard: the newest probe's loss and accuracy of each arm, and what has happened to each (from its history). */
 export function Summary() {
   const latest = useLab((s) => s.latest);
   const arms = useLab((s) => s.run.arms);
   const theme = useLab((s) => s.view.theme);
+  const history = useLab((s) => s.history);
+  const revision = useLab((s) => s.revision);
+  const numClasses = useLab((s) => s.run.numClasses);
+  // The history grows in place: `revision` says it changed.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- revision is the change signal, not an input
+  const states = useMemo(() => arms.map((_, i) => armState(history[i], numClasses)), [arms, history, numClasses, revision]);
   return (
     <table className="summary">
       <caption>{latest ? `At step ${latest.step.toLocaleString('en-US')}` : 'Waiting for the first probe…'}</caption>
@@ -23,8 +31,10 @@ export function Summary() {
       <tbody>
         {arms.map((arm, i) => {
           const a = latest?.arms[i];
+          const state = states[i];
           return (
-            <tr key={arm.name}>
+            // Keyed by position: two arms may share a name, and a row keeps its place while its state text changes.
+            <tr key={i}>
               <th scope="row">
                 <svg width="22" height="10" aria-hidden="true">
                   <line x1="1" x2="21" y1="5" y2="5" stroke={armColor(i, theme)} strokeWidth="3" strokeDasharray={armDash(i)} />
@@ -34,13 +44,13 @@ export function Summary() {
               <td data-testid={`train-loss-${i}`}>{fmt(a?.trainLoss)}</td>
               <td>{fmt(a?.testLoss)}</td>
               <td>{a ? `${(a.testAccuracy * 100).toFixed(1)}%` : '–'}</td>
-              <td className="state">
-                {a?.divergedAt != null ? (
+              <td className="state" data-testid={`state-${i}`} data-state={state?.kind}>
+                {state?.kind === 'diverged' ? (
                   <span className="diverged" role="alert">
-                    diverged at step {a.divergedAt}: lower its learning rate
+                    {state.text}
                   </span>
                 ) : (
-                  'training'
+                  (state?.text ?? 'waiting')
                 )}
               </td>
             </tr>

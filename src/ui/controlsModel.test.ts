@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/schema';
-import { formatNumber, logToSlider, sliderToLog, withChange } from './controlsModel';
+import { formatNumber, logToSlider, proposeArm, sliderToLog, withChange, withDatasetDefaults } from './controlsModel';
+import { armName } from '../config/schema';
 
 describe('controls model', () => {
   it('changes one field and validates the whole', () => {
@@ -30,5 +31,28 @@ describe('controls model', () => {
     expect(formatNumber(0.5)).toBe('0.5');
     expect(formatNumber(0.00001)).toBe('1.0e−5');
     expect(formatNumber(60)).toBe('60');
+  });
+});
+
+describe('building comparisons', () => {
+  it('"+ add an arm" proposes the normalization not yet present, then distinct labels', () => {
+    let c = parseConfig({ arms: [{ norm: 'none' }, { norm: 'batch' }] });
+    const names = () => c.arms.map((a) => armName(a, c));
+    c = parseConfig({ ...c, arms: [...c.arms, proposeArm(c)] });
+    expect(c.arms[2]).toEqual({ norm: 'layer' });
+    c = parseConfig({ ...c, arms: [...c.arms, proposeArm(c)] });
+    expect(new Set(names()).size).toBe(4);
+    expect(names()).toEqual(['plain', 'BN', 'LN', 'BN 2']);
+  });
+
+  it('switching MNIST to a 2-D set brings the settings that suit it, and says so; within a kind nothing else changes', () => {
+    const mnist = parseConfig({});
+    const { config, changed } = withDatasetDefaults(mnist, withChange(mnist, 'dataset.name', 'spirals'));
+    expect(config).toMatchObject({ activation: 'relu', optimizer: { kind: 'adam', learningRate: 0.01 }, batchSize: 32, model: { depth: 4, width: 16 } });
+    expect(changed).toMatch(/ReLU.*Adam at 0.01/);
+    const xor = withDatasetDefaults(config, withChange(config, 'dataset.name', 'xor'));
+    expect(xor.changed).toBeNull();
+    expect(xor.config.activation).toBe('relu');
+    expect(withDatasetDefaults(config, withChange(config, 'dataset.name', 'mnist')).config).toMatchObject({ activation: 'sigmoid', optimizer: { kind: 'sgd', learningRate: 0.5 } });
   });
 });

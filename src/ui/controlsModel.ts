@@ -1,4 +1,4 @@
-import { parseConfig, type ExperimentConfig } from '../config/schema';
+import { NORMS, armName, parseConfig, type ArmConfig, type ExperimentConfig } from '../config/schema';
 
 /**
  * A configuration with one field changed, validated. Every field of ExperimentConfig defines the run (data,
@@ -41,4 +41,51 @@ export function formatNumber(v: number): string {
   const a = Math.abs(v);
   if (a >= 1e-3 && a < 1e4) return String(Number(v.toPrecision(3)));
   return v.toExponential(1).replace('e-', 'e−');
+}
+
+/**
+ * The arm "+ add an arm" proposes: the normalization not yet in the comparison (batch, then layer, then none), with
+ * a label that no other arm has ("BN 2" when a "BN" exists).
+ */
+export function proposeArm(config: ExperimentConfig): ArmConfig {
+  const present = new Set(config.arms.map((a) => a.norm));
+  const norm = (['batch', 'layer', 'none'] as const).find((n) => !present.has(n)) ?? NORMS[1];
+  const arm: ArmConfig = { norm };
+  const names = new Set(config.arms.map((a) => armName(a, config)));
+  const base = armName(arm, config);
+  if (!names.has(base)) return arm;
+  let k = 2;
+  while (names.has(`${base} ${k}`)) k++;
+  return { ...arm, label: `${base} ${k}` };
+}
+
+/** What suits each kind of data: MNIST's settings are Ioffe & Szegedy's; the 2-D sets' are the spirals preset's. */
+const DATA_DEFAULTS = {
+  image: { model: { kind: 'mlp', depth: 3, width: 100 }, activation: 'sigmoid', init: { scheme: 'gaussian', scale: 0.1 }, optimizer: { kind: 'sgd', learningRate: 0.5 }, batchSize: 60, probe: { interval: 50, batchSize: 500 } },
+  plane: { model: { kind: 'mlp', depth: 4, width: 16 }, activation: 'relu', init: { scheme: 'he', scale: 1 }, optimizer: { kind: 'adam', learningRate: 0.01 }, batchSize: 32, probe: { interval: 20, batchSize: 200 } },
+} as const;
+
+/**
+ * Switching between MNIST and a 2-D set: the settings that suit the new kind of data (MNIST's sigmoid and SGD at 0.5
+ * leave the spirals at chance), and a sentence saying what changed. Within one kind nothing else changes.
+ */
+export function withDatasetDefaults(config: ExperimentConfig, next: ExperimentConfig): { config: ExperimentConfig; changed: string | null } {
+  const kind = (c: ExperimentConfig) => (c.dataset.name === 'mnist' ? 'image' : 'plane');
+  if (kind(config) === kind(next)) return { config: next, changed: null };
+  const d = DATA_DEFAULTS[kind(next)];
+  const out = parseConfig({
+    ...next,
+    model: { ...d.model },
+    activation: d.activation,
+    init: { ...d.init },
+    optimizer: { ...next.optimizer, ...d.optimizer },
+    batchSize: d.batchSize,
+    probe: { ...next.probe, ...d.probe },
+    schedule: [],
+  });
+  const opt = { sgd: 'SGD', momentum: 'SGD with momentum', adam: 'Adam' }[d.optimizer.kind];
+  return {
+    config: out,
+    changed: `${d.model.depth} layers of ${d.model.width} ${d.activation === 'relu' ? 'ReLU' : d.activation} units, ${d.init.scheme === 'he' ? 'He' : 'Gaussian'} initialisation, ${opt} at ${d.optimizer.learningRate}, batch ${d.batchSize}`,
+  };
 }

@@ -140,3 +140,52 @@ export function IntegerInput(props: { id: string; describedBy?: string | undefin
     />
   );
 }
+
+/**
+ * Text typed by hand, committed on Enter or blur. `parse` turns the text into the value to commit, or undefined
+ * for "empty: use the default", or null for "not valid" (the field then goes back to the current value and says so).
+ */
+export function CommitInput<T>(props: {
+  id: string;
+  value: string;
+  placeholder?: string;
+  inputMode?: 'decimal' | 'text';
+  ariaLabel?: string;
+  parse: (text: string) => T | undefined | null;
+  onCommit: (v: T | undefined) => void;
+}) {
+  const { id, value, parse, onCommit } = props;
+  const [draft, setDraft] = useState<string | null>(null);
+  const [invalid, setInvalid] = useState(false);
+  const commit = () => {
+    if (draft === null) return;
+    const v = parse(draft);
+    setDraft(null);
+    if (v === null) {
+      setInvalid(true);
+      return;
+    }
+    setInvalid(false);
+    if (draft.trim() !== value) onCommit(v);
+  };
+  return (
+    <input
+      id={id}
+      type="text"
+      inputMode={props.inputMode ?? 'text'}
+      aria-label={props.ariaLabel}
+      aria-invalid={invalid || undefined}
+      placeholder={props.placeholder}
+      value={draft ?? value}
+      onChange={(e) => setDraft(e.target.value)}
+      onBlur={commit}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') commit();
+        if (e.key === 'Escape' && draft !== null) {
+          e.preventDefault();
+          setDraft(null);
+        }
+      }}
+    />
+  );
+}

@@ -51,7 +51,27 @@ export type SessionEvent =
   | { type: 'progress'; runId: number; step: number; playing: boolean; stepsPerSecond: number }
   /** A probe's read-back (typed arrays are transferred, not copied). */
   | { type: 'probe'; runId: number; snapshot: ProbeSnapshot }
-  | { type: 'error'; runId: number; message: string };
+  | { type: 'error'; runId: number; message: string }
+  /**
+   * What the session is busy with while the page waits: the start-up phases before a run is ready, and the first
+   * step of a new network (the slowest). `runId` is the run the phase belongs to (the next one while building).
+   */
+  | ({ type: 'status'; runId: number } & SessionPhase);
+
+/** The phases a page may wait through, in the order they happen. */
+export type SessionPhase =
+  /** Reading the digits (MNIST: a download and decoding) or drawing a synthetic set from the seed. */
+  | { phase: 'data'; dataset: string }
+  /** Loading and starting the TensorFlow.js backends (the wasm binary, a WebGL context). */
+  | { phase: 'backends' }
+  /** Timing a few training steps of this configuration on one backend, to keep the fastest. */
+  | { phase: 'measure'; backend: BackendName }
+  /** Building every arm's network from the seed. */
+  | { phase: 'build' }
+  /** Probing the new networks at step 0 (after 'ready': the views' first picture; commands wait for it). */
+  | { phase: 'probe' }
+  /** The first training step of a new network, about to start. */
+  | { phase: 'warmup'; step: number };
 
 /** The typed-array buffers of a snapshot, for postMessage's transfer list. */
 export function transferables(snapshot: ProbeSnapshot): ArrayBuffer[] {

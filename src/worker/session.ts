@@ -3,7 +3,7 @@ import { chooseBackend, type BackendChoice, type BackendName, type BackendOption
 import { loadDataset } from '../engine/data/load';
 import type { Dataset } from '../engine/data/types';
 import { LockstepTrainer } from '../engine/trainer';
-import type { Command, SessionEvent } from './protocol';
+import type { Command, SessionEvent, SessionPhase } from './protocol';
 
 export interface SessionHost {
   emit(event: SessionEvent): void;
@@ -43,8 +43,16 @@ export class TrainingSession {
       case 'configure':
         this.config = cmd.config;
         if (!this.backend || (cmd.backend !== 'auto' && cmd.backend !== this.backend.name)) {
-          await this.loadData();
-          this.backend = await chooseBackend(cmd.backend, { ...this.host.backendOptions, measure: (name, best) => this.measure(name, best) });
+          // The run these phases lead to is the next one: rebuild() numbers it.
+          await this.loadData(this.runId + 1);
+          this.status(this.runId + 1, { phase: 'backends' });
+          this.backend = await chooseBackend(cmd.backend, {
+            ...this.host.backendOptions,
+            measure: (name, best) => {
+              this.status(this.runId + 1, { phase: 'measure', backend: name });
+              return this.measure(name, best);
+            },
+          });
         }
         await this.rebuild();
         break;
@@ -100,7 +108,8 @@ export class TrainingSession {
     this.playing = false;
     this.target = null;
     this.runId++;
-    const data = await this.loadData();
+    const data = await this.loadData(this.runId);
+    this.status(this.runId, { phase: 'build' });
     const trainer = new LockstepTrainer(this.config, data);
     this.trainer = trainer;
     this.host.emit({
@@ -120,15 +129,24 @@ export class TrainingSession {
       dataset: data.name,
       points: data.inputShape.length === 1 && data.inputShape[0] === 2 ? { xy: data.testX.slice(), labels: data.testY.slice() } : null,
     });
+    this.status(this.runId, { phase: 'probe' });
     await this.probe();
   }
 
   /** The configuration's dataset, cached while the settings it depends on stay the same. */
-  private async loadData(): Promise<Dataset> {
+  private async loadData(runId: number): Promise<Dataset> {
     const c = this.config!;
     const key = `${c.dataset.name}|${c.dataset.noise}|${c.seed}|${c.model.kind}`;
-    if (this.dataset?.key !== key) this.dataset = { key, data: await loadDataset(c, () => this.host.fetchMnist()) };
+    if (this.dataset?.key !== key) {
+      this.status(runId, { phase: 'data', dataset: c.dataset.name });
+      this.dataset = { key, data: await loadDataset(c, () => this.host.fetchMnist()) };
+    }
     return this.dataset.data;
+  }
+
+  /** Tells the page what it is waiting for (the page times each phase itself: the clocks differ). */
+  private status(runId: number, phase: SessionPhase): void {
+    this.host.emit({ type: 'status', runId, ...phase });
   }
 
   /**
@@ -171,6 +189,8 @@ export class TrainingSession {
     const trainer = this.trainer;
     if (!trainer) return;
     for (let i = 0; i < n; i++) {
+      // A new network's first step is its slowest (seconds for the CNN): say so before the thread is busy with it.
+      if (trainer.step === 0) this.status(this.runId, { phase: 'warmup', step: 0 });
       trainer.trainStep();
       if (trainer.step % trainer.config.probe.interval === 0 || trainer.step === this.target) await this.probe();
       if (trainer.arms.every((a) => a.divergedAt !== null)) {

@@ -3,7 +3,8 @@ import type { LabState } from '../../store/labStore';
 
 /**
  * The link of what is on screen: the configuration, the step (the replay's target while a link is being
- * replayed), the backend that ran it, and the view. The default layer and the default smoothing are left out.
+ * replayed), the backend that ran it, the view and the lesson step being followed. The default layer and the
+ * default smoothing are left out.
  */
 export function linkStateOf(s: LabState): LinkState {
   const replaying = s.replay !== null && s.replay.runId === s.run.runId;
@@ -21,6 +22,9 @@ export function linkStateOf(s: LabState): LinkState {
       ...(v.logLoss ? { logLoss: true } : {}),
       ...(v.smoothing ? { smoothing: v.smoothing } : {}),
       ...(v.views ? { views: v.views } : {}),
+      ...(v.projector ? { projector: true } : {}),
+      ...(v.embed ? { embed: true } : {}),
     },
+    ...(s.lesson ? { lesson: { name: s.lesson.name, step: s.lesson.step } } : {}),
   };
 }

@@ -27,7 +27,7 @@ export function useLinkSync(store: StoreApi<LabState>): void {
       history.replaceState(history.state, '', `${location.pathname}?${query}${keep}${location.hash}`);
     };
     const unsubscribe = store.subscribe((s, prev) => {
-      const relevant = s.config !== prev.config || s.view !== prev.view || s.run.runId !== prev.run.runId || s.run.backend !== prev.run.backend || s.replay !== prev.replay || (!s.run.playing && s.run.step !== prev.run.step) || s.run.playing !== prev.run.playing;
+      const relevant = s.config !== prev.config || s.view !== prev.view || s.lesson !== prev.lesson || s.run.runId !== prev.run.runId || s.run.backend !== prev.run.backend || s.replay !== prev.replay || (!s.run.playing && s.run.step !== prev.run.step) || s.run.playing !== prev.run.playing;
       if (relevant && timer === null) timer = setTimeout(write, SYNC_MS);
     });
     return () => {

@@ -5,6 +5,7 @@ import { ViewFigure } from '../common/ViewFigure';
 import { armColor, armDash } from '../common/palette';
 import { usePlotPointer } from '../common/usePlotPointer';
 import { useSize } from '../common/useSize';
+import { FILL_BOX, MAX_PROJECTOR_SCALE, fitSquares, svgSize } from '../common/plotFit';
 import {
   boundaryPixels,
   classColor,
@@ -22,6 +23,10 @@ import './boundary.css';
 
 const GAP = 16;
 const MARGIN = { top: 6, right: 10, bottom: 36, left: 44 };
+/** On a projector a panel is drawn larger once its square is this many drawing units. */
+const PROJECTOR_SIDE = 260;
+/** A panel's text on a projector, in rem: its title (1.5) and its read-out (2.6) around the square (boundary.css). */
+const PANEL_TEXT_REM = 4.1;
 
 type Extent = [number, number, number, number];
 
@@ -43,9 +48,16 @@ export function BoundaryView() {
   const theme = useLab((s) => s.view.theme);
   const [ref, size] = useSize<HTMLDivElement>();
   const [hover, setHover] = useState<Hover | null>(null);
+  const projector = useLab((s) => s.view.projector);
 
   const armCount = Math.max(1, arms.length);
-  const { columns, side } = panelGrid(size.width, armCount, GAP);
+  // In the lab the width decides; on a projector the panels fill the view's box, as large squares as fit, and
+  // are drawn larger (`scale` CSS pixels per drawing unit).
+  const rem = projector ? parseFloat(getComputedStyle(document.documentElement).fontSize) || 16 : 16;
+  const fitted = projector && size.width > 0 && size.height > 0 ? fitSquares(size, armCount, { x: GAP, y: 10 }, Math.ceil(PANEL_TEXT_REM * rem)) : null;
+  const { columns, side: sidePx } = fitted ?? panelGrid(size.width, armCount, GAP);
+  const scale = fitted ? Math.min(MAX_PROJECTOR_SCALE, Math.max(1, sidePx / PROJECTOR_SIDE)) : 1;
+  const side = sidePx / scale;
   const plot = Math.max(40, side - MARGIN.left - MARGIN.right);
 
   // The plane the engine sampled (the same for every arm and probe of a run), as a string so it stays stable.
@@ -78,7 +90,7 @@ export function BoundaryView() {
       className="boundary-view"
       legend={<ClassLegend count={k} />}
     >
-      <div ref={ref} className="bnd-grid" style={{ gridTemplateColumns: `repeat(${columns}, ${side}px)` }}>
+      <div ref={ref} className="bnd-grid" style={{ gridTemplateColumns: `repeat(${columns}, ${sidePx}px)`, ...(projector ? FILL_BOX : {}) }}>
         {side > 0 &&
           (arms.length ? arms : [{ name: '' }]).map((arm, i) => {
             const probe = latest?.arms[i];
@@ -89,6 +101,7 @@ export function BoundaryView() {
                 color={armColor(i, theme)}
                 dash={armDash(i)}
                 side={side}
+                scale={scale}
                 plot={plot}
                 extent={extent}
                 grid={probe?.boundary ?? null}
@@ -111,7 +124,9 @@ interface PanelProps {
   name: string;
   color: string;
   dash: string;
+  /** The panel's width and its plot's side in drawing units, and CSS pixels per drawing unit. */
   side: number;
+  scale: number;
   plot: number;
   extent: Extent;
   grid: BoundaryGrid | null;
@@ -129,6 +144,7 @@ const BoundaryPanel = memo(function BoundaryPanel({
   color,
   dash,
   side,
+  scale,
   plot,
   extent,
   grid,
@@ -160,12 +176,12 @@ const BoundaryPanel = memo(function BoundaryPanel({
 
   const move = (e: PointerEvent<SVGRectElement>) => {
     const box = e.currentTarget.getBoundingClientRect();
-    onHover({ x: x.invert(e.clientX - box.left), y: y.invert(e.clientY - box.top) });
+    onHover({ x: x.invert((e.clientX - box.left) / scale), y: y.invert((e.clientY - box.top) / scale) });
   };
   const pointer = usePlotPointer(move, () => onHover(null));
 
   return (
-    <div className="bnd-panel" style={{ width: side }}>
+    <div className="bnd-panel" style={{ width: side * scale }}>
       <div className="bnd-title">
         <svg width="22" height="10" aria-hidden="true">
           <line x1="1" x2="21" y1="5" y2="5" stroke={color} strokeWidth="3" strokeDasharray={dash} />
@@ -175,18 +191,18 @@ const BoundaryPanel = memo(function BoundaryPanel({
         </span>
         <span className="bnd-acc">{diverged ? 'diverged' : accuracy !== undefined ? `test accuracy ${formatPercent(accuracy)}` : ''}</span>
       </div>
-      <div className="bnd-plot" style={{ height }}>
+      <div className="bnd-plot" style={{ height: height * scale }}>
         {grid && !diverged && (
           <canvas
             ref={canvasRef}
             width={grid.size}
             height={grid.size}
             className="bnd-canvas"
-            style={{ left: MARGIN.left, top: MARGIN.top, width: plot, height: plot }}
+            style={{ left: MARGIN.left * scale, top: MARGIN.top * scale, width: plot * scale, height: plot * scale }}
             aria-hidden="true"
           />
         )}
-        <svg width={side} height={height} role="img" aria-label={`${name}: predicted class over the input plane, with the test points`}>
+        <svg {...svgSize(scale, side, height)} role="img" aria-label={`${name}: predicted class over the input plane, with the test points`}>
           <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
             <rect className={`bnd-frame${diverged ? ' diverged' : ''}`} width={plot} height={plot} />
             {ticks(x).map((t) => (

@@ -1,6 +1,7 @@
 import { useId, useMemo, useState, type PointerEvent } from 'react';
 import { format, scaleLinear, scaleLog } from 'd3';
 import { ScheduleMarks } from '../common/ScheduleMarks';
+import { convergenceCaption } from './convergenceCaption';
 import { useLab } from '../../store/context';
 import { ArmLegend } from '../common/ArmLegend';
 import { PlotTooltip, Swatch } from '../common/PlotTooltip';
@@ -8,8 +9,10 @@ import { ViewFigure } from '../common/ViewFigure';
 import { armColor, armDash } from '../common/palette';
 import { usePlotPointer } from '../common/usePlotPointer';
 import { useSize } from '../common/useSize';
+import { plotBoxStyle, plotFit, svgSize } from '../common/plotFit';
 import {
   MAX_SMOOTHING,
+  STACK_BELOW,
   convergenceLayout,
   convergenceSeries,
   formatAccuracy,
@@ -27,6 +30,8 @@ import './convergence.css';
 
 /** Fixed height of a chart (twice that when a narrow view stacks them): no layout shift while data streams. */
 const HEIGHT = 260;
+/** Projector mode: the drawing size at which the two charts are comfortable one above the other. */
+const STACKED_COMFORT = { width: 260, height: 340 };
 
 const fmtStep = format(',');
 const fmtStepTick = format('~s');
@@ -57,6 +62,7 @@ export function ConvergenceView() {
   const smoothing = useLab((s) => s.view.smoothing);
   const schedule = useLab((s) => s.config.schedule);
   const setView = useLab((s) => s.setView);
+  const projector = useLab((s) => s.view.projector);
   const [ref, size] = useSize<HTMLDivElement>();
   const [hover, setHover] = useState<Hover | null>(null);
   const clipId = `conv-clip${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
@@ -64,8 +70,16 @@ export function ConvergenceView() {
   // History arrays grow in place: `revision` is what says they changed.
   const series = useMemo(() => (revision >= 0 ? convergenceSeries(history, smoothing) : []), [revision, history, smoothing]);
   const [xLo, xHi] = useMemo(() => stepDomain(series), [series]);
+  // Computed from the probes on screen: names whichever arm the numbers favour (on the two spirals, the plain net).
+  const caption = useMemo(() => (revision >= 0 ? convergenceCaption(history, numClasses) : ''), [revision, history, numClasses]);
   const [lLo, lHi] = useMemo(() => lossDomain(series, logLoss), [series, logLoss]);
-  const layout = convergenceLayout(size.width, HEIGHT);
+  // Laid out in drawing units; on a projector the box's whole height, shared by the two charts when they stack,
+  // which they do there when a tall, narrow box lets stacked charts be drawn clearly larger than side by side.
+  const beside = plotFit(size, projector, HEIGHT);
+  const stacked = projector ? plotFit(size, true, HEIGHT, STACKED_COMFORT) : null;
+  const fit = stacked && stacked.scale > 1.1 * beside.scale && stacked.width < STACK_BELOW ? stacked : beside;
+  const wide = convergenceLayout(fit.width, fit.height);
+  const layout = fit.fill && wide.stacked ? convergenceLayout(fit.width, fit.height / 2) : wide;
   const { margin, innerHeight, chartWidth, lossX, accX, lossY, accY, totalHeight } = layout;
   const top = margin.top;
   const bottom = top + innerHeight;
@@ -110,7 +124,7 @@ export function ConvergenceView() {
     const px = e.clientX - r.left;
     const py = e.clientY - r.top;
     // The overlay spans its chart's plot area: the pointer's offset in it is the x scale's input.
-    const local = e.clientX - e.currentTarget.getBoundingClientRect().left;
+    const local = (e.clientX - e.currentTarget.getBoundingClientRect().left) / fit.scale;
     const t = nearestIndex(refSteps, x.invert(Math.max(0, Math.min(chartWidth, local))));
     setHover(t < 0 ? null : { step: refSteps[t]!, px, py });
   };
@@ -198,7 +212,7 @@ export function ConvergenceView() {
         <text className="conv-axis-label" transform={`translate(${-margin.left + 13},${margin.top + innerHeight / 2}) rotate(-90)`} textAnchor="middle">
           {isLoss ? `cross-entropy${logLoss ? ' (log)' : ''}` : 'accuracy (%)'}
         </text>
-        <text className="conv-axis-label" x={chartWidth / 2} y={HEIGHT - 5} textAnchor="middle">
+        <text className="conv-axis-label" x={chartWidth / 2} y={layout.height - 5} textAnchor="middle">
           training step
         </text>
         {!isLoss && chance !== null && (
@@ -288,14 +302,14 @@ export function ConvergenceView() {
   return (
     <ViewFigure
       title="Convergence"
-      caption="Batch norm reaches a given accuracy in fewer steps: compare the curves early on, when the plain network is still on its plateau."
+      caption={caption}
       tools={tools}
       legend={legend}
       className="view-convergence"
     >
-      <div ref={ref} className="conv-plot" style={{ height: totalHeight }}>
+      <div ref={ref} className="conv-plot" style={plotBoxStyle(fit, totalHeight)}>
         {size.width > 0 && (
-          <svg width={size.width} height={totalHeight} role="img" aria-label="Training loss, test loss and test accuracy of each arm over training steps">
+          <svg {...svgSize(fit.scale, fit.width, totalHeight)} role="img" aria-label="Training loss, test loss and test accuracy of each arm over training steps">
             <defs>
               <clipPath id={clipId}>
                 <rect x={0} y={margin.top} width={chartWidth} height={innerHeight} />
@@ -306,7 +320,7 @@ export function ConvergenceView() {
           </svg>
         )}
         {hover && (
-          <PlotTooltip px={hover.px} py={hover.py} boxWidth={size.width} boxHeight={totalHeight} className="conv-tooltip">
+          <PlotTooltip px={hover.px} py={hover.py} boxWidth={size.width} boxHeight={totalHeight * fit.scale} className="conv-tooltip">
             <div className="conv-tooltip-head">
               step {fmtStep(hover.step)}
               {smoothing > 0 && <span className="conv-tooltip-note"> · exact (smoothed)</span>}

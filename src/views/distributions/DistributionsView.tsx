@@ -5,9 +5,11 @@ import { useLab } from '../../store/context';
 import { ArmLegend } from '../common/ArmLegend';
 import { PlotTooltip, Swatch } from '../common/PlotTooltip';
 import { ViewFigure } from '../common/ViewFigure';
+import { distributionsCaption } from './distributionsCaption';
 import { armColor, armDash } from '../common/palette';
 import { usePlotPointer } from '../common/usePlotPointer';
 import { useSize } from '../common/useSize';
+import { plotBoxStyle, plotFit, svgSize } from '../common/plotFit';
 import {
   BAND_KEYS,
   bandDomain,
@@ -71,6 +73,7 @@ export function DistributionsView() {
   const activation = useLab((s) => s.config.activation);
   const range = useLab((s) => s.config.probe.range);
   const setView = useLab((s) => s.setView);
+  const projector = useLab((s) => s.view.projector);
   const [ref, size] = useSize<HTMLDivElement>();
   const [hover, setHover] = useState<Hover>(null);
   // useId's characters are not all valid in url(#…): keep letters, digits, _ and -.
@@ -100,7 +103,10 @@ export function DistributionsView() {
   const empty = steps.length === 0;
   const [yLo, yHi] = useMemo(() => bandDomain(bands, range, contextValues(activation)), [bands, range, activation]);
   const [xLo, xHi] = useMemo(() => (revision >= 0 ? stepDomain(steps) : [0, 1]), [revision, steps]);
-  const layout = distributionsLayout(size.width, HEIGHT, arms.length);
+  // Laid out in drawing units: the lab's fixed height, or on a projector the box's whole height, drawn larger.
+  const fit = plotFit(size, projector, HEIGHT);
+  const height = fit.height;
+  const layout = distributionsLayout(fit.width, height, arms.length);
   const { margin, innerHeight, panelX, panelWidth, histX, histWidth } = layout;
   const top = margin.top;
   const bins = hists.find((h) => h)?.counts.length ?? 0;
@@ -144,9 +150,10 @@ export function DistributionsView() {
     const px = e.clientX - r.left;
     const py = e.clientY - r.top;
     // The panel under the pointer (or the nearest one, in a gap); every panel shares the step axis.
+    const dx = px / fit.scale;
     let i = 0;
-    while (i < panelX.length - 1 && px > panelX[i]! + panelWidth + 6) i++;
-    const local = Math.max(0, Math.min(panelWidth, px - panelX[i]!));
+    while (i < panelX.length - 1 && dx > panelX[i]! + panelWidth + 6) i++;
+    const local = Math.max(0, Math.min(panelWidth, dx - panelX[i]!));
     const t = nearestIndex(steps, x.invert(local));
     if (t < 0) return setHover(null);
     setHover({ kind: 'step', step: steps[t]!, px, py });
@@ -155,7 +162,7 @@ export function DistributionsView() {
     const r = e.currentTarget.ownerSVGElement!.getBoundingClientRect();
     const px = e.clientX - r.left;
     const py = e.clientY - r.top;
-    setHover({ kind: 'value', value: y.invert(Math.max(margin.top, Math.min(bottom, py))), px, py });
+    setHover({ kind: 'value', value: y.invert(Math.max(margin.top, Math.min(bottom, py / fit.scale))), px, py });
   };
   const panelsPointer = usePlotPointer(onPanelsMove, () => setHover(null));
   const histPointer = usePlotPointer(onHistMove, () => setHover(null));
@@ -216,10 +223,11 @@ export function DistributionsView() {
     </div>
   );
 
-  const caption =
-    activation === 'relu'
-      ? 'Without normalization the ReLU’s input drifts and spreads as earlier layers learn, pushing units into the zero-gradient side; with batch norm the bands stay put.'
-      : `Without normalization the ${activation}’s input drifts and spreads as earlier layers learn, reaching into saturation; with batch norm the bands stay put.`;
+  // Computed from the bands on screen (net drift since the first probe), not a promise that batch norm keeps them still.
+  const caption = useMemo(
+    () => distributionsCaption({ arms, bands, activation, layer, unit, unitWord }),
+    [arms, bands, activation, layer, unit, unitWord],
+  );
 
   const hoverStep = hover?.kind === 'step' ? hover.step : null;
   // A narrow histogram's title would run off the view: it then ends at the view's edge and reaches left into the gap.
@@ -229,11 +237,10 @@ export function DistributionsView() {
 
   return (
     <ViewFigure title="Activation distributions" caption={caption} tools={tools} legend={legend} className="view-distributions">
-      <div ref={ref} className="dist-plot" style={{ height: HEIGHT }}>
+      <div ref={ref} className="dist-plot" style={plotBoxStyle(fit, HEIGHT)}>
         {size.width > 0 && (
           <svg
-            width={size.width}
-            height={HEIGHT}
+            {...svgSize(fit.scale, fit.width, height)}
             role="img"
             aria-label={`Percentiles of the ${inputLabel} of layer ${layer + 1}${unit === null ? '' : `, ${unitWord} ${unit + 1}`}, per arm over training steps, and the current histogram`}
           >
@@ -256,7 +263,7 @@ export function DistributionsView() {
               <text className="dist-axis-label" transform={`translate(14,${margin.top + innerHeight / 2}) rotate(-90)`} textAnchor="middle">
                 {inputLabel}
               </text>
-              <text className="dist-axis-label" x={(margin.left + panelsRight) / 2} y={HEIGHT - 5} textAnchor="middle">
+              <text className="dist-axis-label" x={(margin.left + panelsRight) / 2} y={height - 5} textAnchor="middle">
                 training step
               </text>
             </g>
@@ -349,7 +356,7 @@ export function DistributionsView() {
                   </text>
                 </g>
               ))}
-              <text className="dist-axis-label" x={histWidth / 2} y={HEIGHT - 5} textAnchor="middle">
+              <text className="dist-axis-label" x={histWidth / 2} y={height - 5} textAnchor="middle">
                 share of values
               </text>
               {hoverValue !== null && <line className="dist-crosshair" x1={0} x2={histWidth} y1={y(hoverValue)} y2={y(hoverValue)} pointerEvents="none" />}
@@ -383,7 +390,7 @@ export function DistributionsView() {
           </svg>
         )}
         {hover && (
-          <PlotTooltip px={hover.px} py={hover.py} boxWidth={size.width} boxHeight={HEIGHT} className="dist-tooltip">
+          <PlotTooltip px={hover.px} py={hover.py} boxWidth={size.width} boxHeight={height * fit.scale} className="dist-tooltip">
             {hover.kind === 'step' ? (
               <StepReadout step={hover.step} arms={arms.map((a) => a.name)} history={history} bands={bands} theme={theme} />
             ) : (

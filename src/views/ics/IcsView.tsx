@@ -2,10 +2,12 @@ import { useMemo, useState, type PointerEvent } from 'react';
 import { ScheduleMarks } from '../common/ScheduleMarks';
 import { useLab } from '../../store/context';
 import { ViewFigure } from '../common/ViewFigure';
+import { icsCaption } from './icsCaption';
 import { ArmLegend } from '../common/ArmLegend';
 import { armColor, armDash } from '../common/palette';
 import { usePlotPointer } from '../common/usePlotPointer';
 import { useSize } from '../common/useSize';
+import { FILL_BOX, fitPanels, svgSize } from '../common/plotFit';
 import {
   axisTicks,
   bandPath,
@@ -29,6 +31,8 @@ import '../common/tooltip.css';
 import './ics.css';
 
 const CHART_HEIGHT = 230;
+/** On a projector each chart is drawn larger once it has at least this many drawing units. */
+const PROJECTOR_COMFORT = { width: 240, height: 170 };
 const GAP = 14;
 const MIN_CHART_WIDTH = 200;
 const MARGIN = { top: 10, right: 12, bottom: 38 };
@@ -56,26 +60,33 @@ export function IcsView() {
   const [log, setLog] = useState(false);
   const [hover, setHover] = useState<Hover | null>(null);
   const [ref, size] = useSize<HTMLDivElement>();
+  const projector = useLab((s) => s.view.projector);
 
   // The history arrays grow in place; `revision` is what tells us they changed.
   // eslint-disable-next-line react-hooks/exhaustive-deps -- revision is the change signal, not an input
   const series = useMemo(() => icsSeries(history, layer), [history, layer, revision]);
   const empty = !hasData(series);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- revision is the change signal, not an input
+  const caption = useMemo(() => icsCaption(history, layer), [history, layer, revision]);
   const domains = useMemo(
     () => ({ x: stepDomain(series), l2: l2Domain(series, log), cos: cosDomain(series), input: inputDomain(series) }),
     [series, log],
   );
 
   const width = size.width;
-  const columns = Math.max(1, Math.min(3, Math.floor((width + GAP) / (MIN_CHART_WIDTH + GAP))));
-  const chartWidth = width > 0 ? Math.floor((width - GAP * (columns - 1)) / columns) : 0;
+  // In the lab: as many columns of fixed-height charts as fit. On a projector: the three charts fill the box,
+  // in the arrangement closest to their comfortable size, drawn larger (their drawing units scaled up).
+  const panels = projector && width > 0 && size.height > 0 ? fitPanels(size, 3, GAP, PROJECTOR_COMFORT) : null;
+  const columns = panels ? panels.columns : Math.max(1, Math.min(3, Math.floor((width + GAP) / (MIN_CHART_WIDTH + GAP))));
+  const chartWidth = panels ? panels.width : width > 0 ? Math.floor((width - GAP * (columns - 1)) / columns) : 0;
+  const chart = panels ? { height: panels.height, scale: panels.scale } : { height: CHART_HEIGHT, scale: 1 };
 
-  const common = { width: chartWidth, xDomain: domains.x, series, theme, hover, onHover: setHover, empty };
+  const common = { width: chartWidth, ...chart, xDomain: domains.x, series, theme, hover, onHover: setHover, empty };
 
   return (
     <ViewFigure
       title="Internal covariate shift"
-      caption="How much a layer's gradient changes when the layers before it take their step (Santurkar et al. 2018): large ‖G − G′‖ and low cosine mean the layer is chasing a moving target."
+      caption={caption}
       className="ics-view"
       tools={
         <label className="ics-toggle">
@@ -87,7 +98,7 @@ export function IcsView() {
       <p className="ics-note" data-testid="ics-note">
         {layerNote(layer)}
       </p>
-      <div ref={ref} className="ics-grid" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}>
+      <div ref={ref} className="ics-grid" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`, ...(projector ? FILL_BOX : {}) }}>
         {chartWidth > 0 && (
           <>
             <IcsChart {...common} kind="l2" yLabel="‖G − G′‖₂" yDomain={domains.l2} log={log} />
@@ -115,7 +126,10 @@ export function IcsView() {
 
 interface IcsChartProps {
   kind: ChartKind;
+  /** The chart's size in drawing units, and CSS pixels per drawing unit (above 1 on a projector). */
   width: number;
+  height: number;
+  scale: number;
   yLabel: string;
   xDomain: [number, number];
   yDomain: [number, number];
@@ -131,8 +145,7 @@ function valuesOf(s: IcsArmSeries, kind: ChartKind): readonly number[] {
   return kind === 'l2' ? s.l2 : kind === 'cos' ? s.cos : s.inputMean;
 }
 
-function IcsChart({ kind, width, yLabel, xDomain, yDomain, log = false, series, theme, hover, onHover, empty }: IcsChartProps) {
-  const height = CHART_HEIGHT;
+function IcsChart({ kind, width, height, scale, yLabel, xDomain, yDomain, log = false, series, theme, hover, onHover, empty }: IcsChartProps) {
   const innerH = height - MARGIN.top - MARGIN.bottom;
   const yTicksProbe = axisTicks((log ? logScale : linearScale)(yDomain, [innerH, 0]), 5, log);
   const left = leftMargin(yTicksProbe);
@@ -150,7 +163,7 @@ function IcsChart({ kind, width, yLabel, xDomain, yDomain, log = false, series, 
     const box = e.currentTarget.getBoundingClientRect();
     const gridBox = e.currentTarget.closest('.ics-grid')?.getBoundingClientRect() ?? box;
     const steps = series[0]?.steps ?? [];
-    const i = nearestIndex(steps, x.invert(e.clientX - box.left));
+    const i = nearestIndex(steps, x.invert((e.clientX - box.left) / scale));
     if (i < 0) return;
     onHover({ step: steps[i]!, gx: e.clientX - gridBox.left, gy: e.clientY - gridBox.top, above: e.clientY - box.top > box.height / 2 });
   };
@@ -159,8 +172,8 @@ function IcsChart({ kind, width, yLabel, xDomain, yDomain, log = false, series, 
   const ok = (v: number) => Number.isFinite(v) && (!log || v > 0);
 
   return (
-    <div className="ics-chart" style={{ height }}>
-      <svg width={width} height={height} role="img" aria-label={`${yLabel} over training steps`}>
+    <div className="ics-chart" style={{ height: height * scale }}>
+      <svg {...svgSize(scale, width, height)} role="img" aria-label={`${yLabel} over training steps`}>
         <g transform={`translate(${left},${MARGIN.top})`}>
           {yTicks.map((t) => (
             <g key={t.value} transform={`translate(0,${y(t.value)})`} className="ics-tick">

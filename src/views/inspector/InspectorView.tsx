@@ -2,6 +2,8 @@ import { useMemo, useState, type ReactNode } from 'react';
 import { useLab } from '../../store/context';
 import { ViewFigure } from '../common/ViewFigure';
 import { useSize } from '../common/useSize';
+import { FitBox } from '../common/FitBox';
+import type { PlotFit } from '../common/plotFit';
 import { armColor, armDash } from '../common/palette';
 import { StatScatter, type StatScatterProps } from './StatScatter';
 import { Tex } from './Tex';
@@ -38,6 +40,8 @@ const SCATTER_HEIGHT = 86;
  */
 const STACK_BELOW = 420;
 const STACKED_SCATTER_HEIGHT = 120;
+/** On a projector the scatters share the stats column's height and are drawn larger beyond this size. */
+const PROJECTOR_SCATTER = { width: 220, height: 110 };
 
 /** A number in the inspector's format, with the power of ten as a real superscript. */
 function Num({ v }: { v: number }) {
@@ -55,14 +59,16 @@ function Num({ v }: { v: number }) {
   );
 }
 
-function TexLines({ lines, label, scrollable }: { lines: TexLine[]; label: string; scrollable: boolean }) {
+function TexLines({ lines, label, scrollable, words }: { lines: TexLine[]; label: string; scrollable: boolean; words: boolean }) {
   return (
     // Where a long formula may scroll sideways (a phone), the keyboard can reach it to scroll it.
     <div className="inspector-eqs" role="list" aria-label={label} tabIndex={scrollable ? 0 : undefined}>
       {lines.map((l) => (
-        <div className={l.continued ? 'inspector-eq inspector-eq-continued' : 'inspector-eq'} role="listitem" key={l.formula}>
+        // With the words hidden, the gloss is still the row's tooltip.
+        <div className={l.continued ? 'inspector-eq inspector-eq-continued' : 'inspector-eq'} role="listitem" key={l.formula} title={words ? undefined : l.gloss || undefined}>
           <Tex tex={l.formula} className="inspector-formula" />
           {l.value && <Tex tex={l.value} className="inspector-value" />}
+          {words && l.gloss && <span className="inspector-gloss">{l.gloss}</span>}
         </div>
       ))}
     </div>
@@ -85,9 +91,13 @@ export function InspectorView() {
   const arm = picked !== null && bnArms.includes(picked) ? picked : (bnArms[0] ?? null);
   const [hovered, setHovered] = useState<number | null>(null);
   const [pass, setPass] = useState<'forward' | 'backward'>('forward');
+  // Plain-language glosses beside the equations: on by default, off for more rows of numbers.
+  const [words, setWords] = useState(true);
   // On the always-present frame: useSize observes the element it finds at mount.
   const [frameRef, frameSize] = useSize<HTMLDivElement>();
   const stacked = frameSize.width > 0 && frameSize.width < STACK_BELOW;
+  // Projector mode: the view fills its cell; the scatters fill the stats column, the tables get the width.
+  const projected = useLab((s) => s.view.projector) && !stacked;
 
   const probe = arm !== null ? latest?.arms[arm]?.layers[layer] : undefined;
   const bn = probe?.bn ?? null;
@@ -109,7 +119,7 @@ export function InspectorView() {
   const mom = momentumConventions(momentum);
   const count = inspect?.count ?? null;
 
-  const tools =
+  const armTools =
     bnArms.length > 1 ? (
       <div className="inspector-arms" role="group" aria-label="Batch-norm arm">
         {bnArms.map((i) => (
@@ -127,6 +137,14 @@ export function InspectorView() {
         <span className="inspector-layer">· layer {layer + 1}</span>
       </span>
     ) : undefined;
+  const tools = armTools && (
+    <div className="inspector-tools">
+      {armTools}
+      <label className="inspector-words" title="Each equation, said in plain words under it">
+        <input type="checkbox" checked={words} onChange={(e) => setWords(e.target.checked)} /> in words
+      </label>
+    </div>
+  );
 
   let body: ReactNode;
   if (arms.length === 0 || (bnArms.length > 0 && !latest)) {
@@ -140,7 +158,7 @@ export function InspectorView() {
       </p>
     );
   } else {
-    const colWidth = stacked ? Math.floor((frameSize.width - 12) / 2) : statsColumnWidth(frameSize.width);
+    const colWidth = stacked ? Math.floor((frameSize.width - 12) / 2) : projected ? projectorStatsWidth(frameSize.width) : statsColumnWidth(frameSize.width);
     // What the two scatters share: size, colour, and the unit ringed in both.
     const shared = {
       width: colWidth,
@@ -152,48 +170,57 @@ export function InspectorView() {
       onHover: setHovered,
       onSelect: (k: number) => setView({ unit: k }),
     } satisfies Partial<StatScatterProps>;
+    // On a projector each scatter measures its share of the column; in the lab it has the fixed size above.
+    const fitted = (draw: (fit: Pick<PlotFit, 'width' | 'height' | 'scale'>) => ReactNode) =>
+      projected ? <FitBox comfort={PROJECTOR_SCATTER}>{draw}</FitBox> : draw({ width: shared.width, height: shared.height, scale: 1 });
     const unitHint = hovered !== null && hovered < units && (hovered !== chosenUnit || !chosen) ? '(click to keep)' : chosen ? (count !== null ? `· m = ${count}` : '') : '(click a unit to choose)';
     body = (
       <div className="inspector-body" style={stacked ? undefined : { gridTemplateColumns: `${colWidth}px minmax(0, 1fr)` }}>
         <div className="inspector-stats">
           {frameSize.width > 0 && (
             <>
-              <StatScatter
-                stat="mean"
-                batchName={
-                  <>
-                    batch μ<sub>B</sub>
-                  </>
-                }
-                runningName="running mean"
-                xLabel="running mean"
-                yLabel={
-                  <>
-                    batch μ<tspan baselineShift="sub">B</tspan>
-                  </>
-                }
-                points={scatters.mean}
-                domain={scatters.meanDomain}
-                {...shared}
-              />
-              <StatScatter
-                stat="variance"
-                batchName={
-                  <>
-                    batch σ²<sub>B</sub>
-                  </>
-                }
-                runningName="running var."
-                xLabel="running variance"
-                yLabel={
-                  <>
-                    batch σ²<tspan baselineShift="sub">B</tspan>
-                  </>
-                }
-                points={scatters.variance}
-                domain={scatters.varianceDomain}
-                {...shared}
-              />
+              {fitted((fit) => (
+                <StatScatter
+                  stat="mean"
+                  batchName={
+                    <>
+                      batch μ<sub>B</sub>
+                    </>
+                  }
+                  runningName="running mean"
+                  xLabel="running mean"
+                  yLabel={
+                    <>
+                      batch μ<tspan baselineShift="sub">B</tspan>
+                    </>
+                  }
+                  points={scatters.mean}
+                  domain={scatters.meanDomain}
+                  {...shared}
+                  {...fit}
+                />
+              ))}
+              {fitted((fit) => (
+                <StatScatter
+                  stat="variance"
+                  batchName={
+                    <>
+                      batch σ²<sub>B</sub>
+                    </>
+                  }
+                  runningName="running var."
+                  xLabel="running variance"
+                  yLabel={
+                    <>
+                      batch σ²<tspan baselineShift="sub">B</tspan>
+                    </>
+                  }
+                  points={scatters.variance}
+                  domain={scatters.varianceDomain}
+                  {...shared}
+                  {...fit}
+                />
+              ))}
             </>
           )}
           <p className="inspector-note" title={count !== null && count > 1 ? `m/(m−1) = ${count}/${count - 1} = ${formatNumber(besselFactor(count))}` : undefined}>
@@ -217,7 +244,7 @@ export function InspectorView() {
           </div>
           {detail ? (
             <>
-              <TexLines lines={lines} label={pass === 'forward' ? 'Forward pass' : 'Backward pass (Ioffe & Szegedy §3)'} scrollable={stacked} />
+              <TexLines lines={lines} label={pass === 'forward' ? 'Forward pass' : 'Backward pass (Ioffe & Szegedy §3)'} scrollable={stacked} words={words} />
               {/* Scrolls inside its own box when the view is short or narrow; focusable so keys can scroll it. */}
               <div className="inspector-table-wrap" tabIndex={0} role="region" aria-label={`Values of unit ${unit + 1} in the mini-batch, ${pass} pass`}>
                 <table className="inspector-table">
@@ -262,11 +289,16 @@ export function InspectorView() {
 
   return (
     <ViewFigure title={TITLE} caption={CAPTION} tools={tools} className="inspector">
-      <div className={`inspector-frame-box${stacked ? ' stacked' : ''}`} ref={frameRef}>
+      <div className={`inspector-frame-box${stacked ? ' stacked' : ''}${words ? ' words' : ''}`} ref={frameRef}>
         {body}
       </div>
     </ViewFigure>
   );
+}
+
+/** On a projector the scatter column is wider (its type is larger): about a quarter of the view, 240–340 px. */
+function projectorStatsWidth(width: number): number {
+  return Math.round(Math.min(340, Math.max(240, width * 0.26)));
 }
 
 /** The scatter column: about a third of the view, between 180 and 260 px; the equations get the rest. */

@@ -1,5 +1,6 @@
 import { useMemo, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
 import { usePlotPointer } from '../common/usePlotPointer';
+import { svgSize } from '../common/plotFit';
 import { formatNumber, nearestPoint, scatterScales, type Margins, type ScatterPoint } from './inspectorMath';
 
 const MARGIN: Margins = { top: 8, right: 10, bottom: 30, left: 50 };
@@ -17,8 +18,10 @@ export interface StatScatterProps {
   yLabel: ReactNode;
   points: ScatterPoint[];
   domain: [number, number];
+  /** In drawing units; `scale` CSS pixels each (above 1 on a projector, where the scatter is drawn larger). */
   width: number;
   height: number;
+  scale?: number;
   color: string;
   /** The unit whose detail is shown (ringed). */
   selected: number;
@@ -30,7 +33,7 @@ export interface StatScatterProps {
 }
 
 /** One statistic of a batch-norm layer, one dot per unit: the mini-batch value (y) against the running one (x). */
-export function StatScatter({ stat, batchName, runningName, xLabel, yLabel, points, domain, width, height, color, selected, hovered, units, onHover, onSelect }: StatScatterProps) {
+export function StatScatter({ stat, batchName, runningName, xLabel, yLabel, points, domain, width, height, scale = 1, color, selected, hovered, units, onHover, onSelect }: StatScatterProps) {
   const s = useMemo(() => scatterScales(domain, width, height, MARGIN), [domain, width, height]);
   // d3 may return more ticks than asked for ([0, 0.2] in 3 gives 5): keep every k-th so labels never touch.
   const xTicks = spacedTicks(s.x.ticks(width > 240 ? 4 : 3), s.x.tickFormat(width > 240 ? 4 : 3), width - MARGIN.left - MARGIN.right);
@@ -43,7 +46,7 @@ export function StatScatter({ stat, batchName, runningName, xLabel, yLabel, poin
 
   const pick = (e: MouseEvent<SVGRectElement>) => {
     const r = e.currentTarget.ownerSVGElement!.getBoundingClientRect();
-    return nearestPoint(points, s, e.clientX - r.left, e.clientY - r.top, HIT_RADIUS);
+    return nearestPoint(points, s, (e.clientX - r.left) / scale, (e.clientY - r.top) / scale, HIT_RADIUS);
   };
   const onMove = (e: MouseEvent<SVGRectElement>) => {
     const p = pick(e);
@@ -70,10 +73,9 @@ export function StatScatter({ stat, batchName, runningName, xLabel, yLabel, poin
   const tipTop = tip ? (s.y(tip.y) - TIP_HEIGHT - 8 >= 0 ? s.y(tip.y) - TIP_HEIGHT - 8 : s.y(tip.y) + 10) : 0;
 
   return (
-    <div className="inspector-scatter" style={{ width, height }}>
+    <div className="inspector-scatter" style={{ width: width * scale, height: height * scale }}>
       <svg
-        width={width}
-        height={height}
+        {...svgSize(scale, width, height)}
         tabIndex={0}
         role="img"
         aria-label={`Batch ${stat} against running ${stat}, one dot per unit; arrow keys choose a unit`}
@@ -140,7 +142,7 @@ export function StatScatter({ stat, batchName, runningName, xLabel, yLabel, poin
         />
       </svg>
       {tip && (
-        <div className="inspector-tooltip" role="status" style={{ left: tipLeft, top: tipTop, width: TIP_WIDTH, height: TIP_HEIGHT }}>
+        <div className="inspector-tooltip" role="status" style={{ left: tipLeft * scale, top: tipTop * scale, width: TIP_WIDTH, height: TIP_HEIGHT }}>
           <strong>unit {tip.unit + 1}</strong>
           <br />
           {batchName} {formatNumber(tip.y)}

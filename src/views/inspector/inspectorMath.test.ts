@@ -178,6 +178,15 @@ describe('TeX lines', () => {
     const values = back.map((l) => l.value).join(' ');
     for (const v of [insp.dVariance[1]!, insp.dMean[1]!, insp.dGamma[1]!, insp.dBeta[1]!]) expect(values).toContain(texNumber(v));
   });
+
+  it('say every equation in plain words (a continued line belongs to the gloss above it)', () => {
+    const u = unitDetail(synthetic(2, 8, 8, 1e-5), 1, 1e-5, 6);
+    for (const l of [...forwardTex(u), ...backwardTex(u)]) {
+      if (l.continued) expect(l.gloss).toBe('');
+      else expect(l.gloss).toMatch(/^[A-Zγβ].{20,}\.$/);
+    }
+    expect(forwardTex(u)[0]!.gloss).toContain('m = 8');
+  });
 });
 
 describe('sample table', () => {

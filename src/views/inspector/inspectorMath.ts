@@ -182,6 +182,8 @@ export interface TexLine {
   value: string;
   /** The second line of an equation too long for one (indented). */
   continued?: boolean;
+  /** What the equation says, in plain words, for a reader who does not read the symbols ('' on a continued line). */
+  gloss: string;
 }
 
 /** ∂num/∂den, slashed as in the paper's §3 (a stacked fraction would shrink the symbols below readable size). */
@@ -191,10 +193,26 @@ const varEps = '\\sigma_B^2+\\epsilon';
 
 export function forwardTex(u: UnitDetail): TexLine[] {
   return [
-    { formula: `\\mu_B = \\tfrac{1}{m}\\textstyle\\sum_{i=1}^{m} x_i`, value: `= ${texNumber(u.mean)}` },
-    { formula: `\\sigma_B^2 = \\tfrac{1}{m}\\textstyle\\sum_{i=1}^{m}(x_i-\\mu_B)^2`, value: `= ${texNumber(u.variance)}` },
-    { formula: `\\hat x_i = (x_i-\\mu_B)\\,/\\sqrt{${varEps}}`, value: `m = ${u.count},\\ \\epsilon = ${texNumber(u.epsilon)}` },
-    { formula: `y_i = \\gamma\\,\\hat x_i + \\beta`, value: `\\gamma = ${texNumber(u.gamma)},\\ \\beta = ${texNumber(u.beta)}` },
+    {
+      formula: `\\mu_B = \\tfrac{1}{m}\\textstyle\\sum_{i=1}^{m} x_i`,
+      value: `= ${texNumber(u.mean)}`,
+      gloss: `The unit’s average over the m = ${u.count.toLocaleString('en-US')} values in this mini-batch.`,
+    },
+    {
+      formula: `\\sigma_B^2 = \\tfrac{1}{m}\\textstyle\\sum_{i=1}^{m}(x_i-\\mu_B)^2`,
+      value: `= ${texNumber(u.variance)}`,
+      gloss: 'How spread out they are: the average squared distance from that mean (divided by m, not m − 1).',
+    },
+    {
+      formula: `\\hat x_i = (x_i-\\mu_B)\\,/\\sqrt{${varEps}}`,
+      value: `m = ${u.count},\\ \\epsilon = ${texNumber(u.epsilon)}`,
+      gloss: 'Each value shifted and rescaled to mean 0 and variance 1 over the batch; ε keeps the division safe when the variance is tiny.',
+    },
+    {
+      formula: `y_i = \\gamma\\,\\hat x_i + \\beta`,
+      value: `\\gamma = ${texNumber(u.gamma)},\\ \\beta = ${texNumber(u.beta)}`,
+      gloss: 'Then stretched by γ and moved by β, both learned, so the network can undo the normalization where that helps.',
+    },
   ];
 }
 
@@ -208,12 +226,20 @@ export function backwardTex(u: UnitDetail): TexLine[] {
   const dv = d('\\ell', '\\sigma_B^2');
   const dm = d('\\ell', '\\mu_B');
   return [
-    { formula: `${dxh} = ${d('\\ell', 'y_i')}\\cdot\\gamma`, value: `\\gamma = ${texNumber(u.gamma)}` },
-    { formula: `${dv} = ${sum} ${dxh}\\,(x_i-\\mu_B)\\cdot\\tfrac{-1}{2}(${varEps})^{-3/2}`, value: `= ${texNumber(u.dVariance)}` },
-    { formula: `${dm} = \\Big(${sum} ${dxh}\\cdot\\big({-1}/\\sqrt{${varEps}}\\big)\\Big)`, value: '' },
-    { formula: `+\\ ${dv}\\cdot\\Big(${sum} {-2}(x_i-\\mu_B)\\Big)/m`, value: `= ${texNumber(u.dMean)}`, continued: true },
-    { formula: `${d('\\ell', '\\gamma')} = ${sum} ${d('\\ell', 'y_i')}\\cdot\\hat x_i`, value: `= ${texNumber(u.dGamma)}` },
-    { formula: `${d('\\ell', '\\beta')} = ${sum} ${d('\\ell', 'y_i')}`, value: `= ${texNumber(u.dBeta)}` },
+    { formula: `${dxh} = ${d('\\ell', 'y_i')}\\cdot\\gamma`, value: `\\gamma = ${texNumber(u.gamma)}`, gloss: 'The gradient arriving at each normalized value, scaled by γ.' },
+    {
+      formula: `${dv} = ${sum} ${dxh}\\,(x_i-\\mu_B)\\cdot\\tfrac{-1}{2}(${varEps})^{-3/2}`,
+      value: `= ${texNumber(u.dVariance)}`,
+      gloss: 'How the loss would change if the batch’s variance changed: every value in the batch contributes.',
+    },
+    {
+      formula: `${dm} = \\Big(${sum} ${dxh}\\cdot\\big({-1}/\\sqrt{${varEps}}\\big)\\Big)`,
+      value: '',
+      gloss: 'The same for the batch’s mean, directly and through the variance.',
+    },
+    { formula: `+\\ ${dv}\\cdot\\Big(${sum} {-2}(x_i-\\mu_B)\\Big)/m`, value: `= ${texNumber(u.dMean)}`, continued: true, gloss: '' },
+    { formula: `${d('\\ell', '\\gamma')} = ${sum} ${d('\\ell', 'y_i')}\\cdot\\hat x_i`, value: `= ${texNumber(u.dGamma)}`, gloss: 'γ’s gradient: the incoming gradient times x̂, summed over the batch.' },
+    { formula: `${d('\\ell', '\\beta')} = ${sum} ${d('\\ell', 'y_i')}`, value: `= ${texNumber(u.dBeta)}`, gloss: 'β’s gradient: the incoming gradient summed over the batch.' },
   ];
 }
 

@@ -1,12 +1,16 @@
 import { useId, useMemo, useState, type CSSProperties, type KeyboardEvent, type PointerEvent } from 'react';
 import { useLab } from '../../store/context';
 import { ViewFigure } from '../common/ViewFigure';
+import { networkCaption } from './networkCaption';
 import { armColor } from '../common/palette';
 import { usePlotPointer } from '../common/usePlotPointer';
 import { useSize } from '../common/useSize';
 import { formatCount, formatNorm, layerLabel, layerParams, layoutNetwork, shapeLabel, type Block } from './networkMath';
 import '../common/tooltip.css';
 import './network.css';
+
+/** How much larger projector mode draws the diagram (at most: a wide diagram still fits the width). */
+const PROJECTOR_ZOOM = 1.5;
 
 interface Hover {
   layer: number;
@@ -29,15 +33,17 @@ export function NetworkView() {
   const theme = useLab((s) => s.view.theme);
   const selectLayer = useLab((s) => s.selectLayer);
   const [ref, size] = useSize<HTMLDivElement>();
+  // On a projector the diagram is laid out for a narrower box and drawn larger: bigger type, thicker lines.
+  const zoom = useLab((s) => (s.view.projector ? PROJECTOR_ZOOM : 1));
   const [hover, setHover] = useState<Hover | null>(null);
   const arrowId = `net-arrow-${useId().replace(/:/g, '')}`;
 
   const layout = useMemo(
-    () => (size.width > 0 && layers.length && arms.length ? layoutNetwork({ arms, layers, inputShape, numClasses, activation }, size.width) : null),
-    [arms, layers, inputShape, numClasses, activation, size.width],
+    () => (size.width > 0 && layers.length && arms.length ? layoutNetwork({ arms, layers, inputShape, numClasses, activation }, size.width / zoom) : null),
+    [arms, layers, inputShape, numClasses, activation, size.width, zoom],
   );
 
-  const s = layout?.scale ?? 1;
+  const s = (layout?.scale ?? 1) * zoom;
   const hoverColumn = hover && layout ? layout.columns.find((c) => c.layer === hover.layer) : undefined;
 
   const point = (e: PointerEvent<SVGGElement>) => {
@@ -56,7 +62,7 @@ export function NetworkView() {
   return (
     <ViewFigure
       title="Network"
-      caption="The arms share architecture, initial weights and batches; they differ only in the highlighted normalization. Click a layer to inspect it in every view."
+      caption={networkCaption(arms)}
       className="network-view"
       legend={
         <p className="net-key">

@@ -1,0 +1,78 @@
+import { expect, test, type Page } from '@playwright/test';
+
+const stepOf = async (page: Page) => Number((await page.getByTestId('step').textContent())?.replace(/,/g, ''));
+const ready = (page: Page) => expect(page.getByRole('button', { name: 'Play' })).toBeEnabled({ timeout: 120_000 });
+const armLabels = (page: Page) => page.locator('.summary tbody th').allInnerTexts();
+
+test.describe('comparisons anyone can build', () => {
+  test('adding arms proposes the missing normalization and distinct labels', async ({ page }) => {
+    await page.goto('./?be=wasm');
+    await ready(page);
+    await page.getByRole('button', { name: '+ add an arm' }).click();
+    await ready(page);
+    await expect(page.getByLabel(/^Arm 3/)).toHaveValue('layer');
+    await page.getByRole('button', { name: '+ add an arm' }).click();
+    await ready(page);
+    await expect.poll(async () => (await armLabels(page)).map((t) => t.trim())).toEqual(['plain', 'BN', 'LN', 'BN 2']);
+    // Four arms: no more can be added.
+    await expect(page.getByRole('button', { name: '+ add an arm' })).toHaveCount(0);
+  });
+
+  test('a per-arm learning rate reaches the engine: the arm leaves its twin', async ({ page }) => {
+    // Two identical batch-norm arms: the same weights, batches and rate give the same losses, to the digit.
+    await page.goto('./?be=wasm&arm=batch&arm=batch,label:twin&every=5');
+    await ready(page);
+    const losses = async () => [await page.getByTestId('train-loss-0').textContent(), await page.getByTestId('train-loss-1').textContent()];
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await expect(page.getByTestId('train-loss-1')).toHaveText(/^\d/);
+    const [a, b] = await losses();
+    expect(a).toBe(b);
+    // Arm 2 gets its own learning rate in the sidebar.
+    await page.getByText('Arm 2’s own settings').click();
+    const lr = page.getByLabel('Arm 2 Learning rate', { exact: true });
+    await lr.fill('0.05');
+    await lr.press('Enter');
+    await expect(page.getByText(/Run reset to step 0: arm 2 changed/)).toBeVisible();
+    await ready(page);
+    await expect.poll(async () => (await armLabels(page))[1]?.trim()).toBe('twin');
+    await expect.poll(() => page.evaluate(() => location.search)).toContain('arm=batch,lr:0.05,label:twin');
+    for (let i = 0; i < 10; i++) await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await expect.poll(() => stepOf(page)).toBe(10);
+    await expect(page.locator('.summary caption')).toHaveText('At step 10');
+    const [c, d] = await losses();
+    expect(c).not.toBe(d);
+  });
+
+  test('switching MNIST to two spirals brings the 2-D settings, and both arms pass 90% within 2,000 steps', async ({ page }) => {
+    test.setTimeout(600_000);
+    await page.goto('./?be=wasm');
+    await ready(page);
+    await page.getByLabel('Dataset').selectOption('spirals');
+    await expect(page.getByText(/settings that suit it were set: 4 layers of 16 ReLU units.*Adam at 0.01/)).toBeVisible();
+    await expect(page.getByLabel('Activation', { exact: true })).toHaveValue('relu');
+    await expect(page.getByLabel('Optimiser', { exact: true })).toHaveValue('adam');
+    await ready(page);
+    await page.getByRole('button', { name: 'Play' }).click();
+    const passed = [false, false];
+    // Watch every probe's accuracy as it lands (the summary shows the newest one).
+    await expect
+      .poll(
+        async () => {
+          const step = await stepOf(page);
+          const caption = (await page.locator('.summary caption').textContent()) ?? '';
+          const at = Number(caption.replace(/[^\d]/g, ''));
+          if (at <= 2000) {
+            const cells = await page.locator('.summary tbody tr td:nth-child(4)').allInnerTexts();
+            cells.forEach((t, i) => {
+              if (parseFloat(t) > 90) passed[i] = true;
+            });
+          }
+          return passed.every(Boolean) || step > 2000;
+        },
+        { timeout: 540_000, intervals: [100] },
+      )
+      .toBe(true);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    expect(passed).toEqual([true, true]);
+  });
+});

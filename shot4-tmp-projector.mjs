@@ -1,0 +1,12 @@
+import { chromium } from 'playwright-core';
+const [url, out, theme='light'] = process.argv.slice(2);
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const p = await b.newPage({ viewport: { width: 1280, height: 720 }, colorScheme: theme });
+await p.goto(url);
+await p.locator('.play:not([disabled])').waitFor({ timeout: 90000 });
+await p.getByRole('button', { name: 'Step' }).click();
+await p.waitForFunction(() => document.querySelector('[data-testid="step"]')?.textContent === '1');
+await p.getByRole('button', { name: 'Backward' }).click();
+await p.waitForTimeout(800);
+await p.screenshot({ path: out });
+await b.close();

@@ -1,0 +1,128 @@
+import './armEditor.css';
+import { useId } from 'react';
+import { NORMS, PLACEMENTS, armName, numericRange, type ArmConfig, type ExperimentConfig, type NormKind } from '../config/schema';
+import { CommitInput, SelectField } from './fields';
+import { formatNumber } from './controlsModel';
+
+const NORM_NAMES: Record<NormKind, string> = { none: 'none (plain)', batch: 'batch norm', layer: 'layer norm' };
+
+/** A number typed by hand within the schema's bounds for `path`; empty means "as the other arms". */
+function parseWithin(path: string) {
+  const r = numericRange(path) ?? { min: -Infinity, max: Infinity };
+  return (text: string): number | undefined | null => {
+    const t = text.trim();
+    if (t === '') return undefined;
+    const v = Number(t);
+    return Number.isFinite(v) && v >= r.min && v <= r.max ? v : null;
+  };
+}
+
+/**
+ * One arm of the comparison: its normalization, and what it does differently from the shared settings (label,
+ * learning rate, initial scale, placement). An empty field means "as set for all arms".
+ */
+export function ArmEditor({ arm, index, config, removable, onChange, onRemove }: {
+  arm: ArmConfig;
+  index: number;
+  config: ExperimentConfig;
+  removable: boolean;
+  onChange: (arm: ArmConfig) => void;
+  onRemove: () => void;
+}) {
+  const id = useId();
+  const without = (key: keyof ArmConfig, value: unknown): ArmConfig => {
+    const next: Record<string, unknown> = { ...arm, [key]: value };
+    if (value === undefined) delete next[key];
+    return next as unknown as ArmConfig;
+  };
+  const own = [arm.label, arm.learningRate, arm.initScale, arm.placement].filter((v) => v !== undefined).length;
+  const scaleWord = config.init.scheme === 'gaussian' ? 'std' : 'gain';
+  const lr = numericRange('optimizer.learningRate');
+  const sc = numericRange('init.scale');
+  return (
+    <div className="arm-editor">
+      <div className="arm-row">
+        <SelectField
+          label={`Arm ${index + 1} · ${armName(arm, config)}`}
+          value={arm.norm}
+          options={NORMS.map((n) => [n, NORM_NAMES[n]] as const)}
+          onChange={(norm) => onChange({ ...without('label', undefined), norm, ...(norm === 'none' ? { placement: undefined } : {}) })}
+        />
+        {removable && (
+          <button type="button" className="icon" aria-label={`Remove arm ${index + 1}`} onClick={onRemove}>
+            ×
+          </button>
+        )}
+      </div>
+      <details className="arm-own">
+        <summary>
+          Arm {index + 1}&rsquo;s own settings{own ? ` (${own})` : ''}
+        </summary>
+        <div className="arm-own-grid">
+          <label htmlFor={`${id}-label`}>
+            <span className="visually-hidden">Arm {index + 1} </span>
+            Label
+          </label>
+          <CommitInput
+            id={`${id}-label`}
+            value={arm.label ?? ''}
+            placeholder={armName({ ...arm, label: undefined }, config)}
+            parse={(t) => {
+              const s = t.trim();
+              return s === '' ? undefined : s.length <= 40 ? s : null;
+            }}
+            onCommit={(v) => onChange(without('label', v))}
+          />
+          <label htmlFor={`${id}-lr`}>
+            <span className="visually-hidden">Arm {index + 1} </span>
+            Learning rate
+          </label>
+          <CommitInput
+            id={`${id}-lr`}
+            inputMode="decimal"
+            value={arm.learningRate === undefined ? '' : String(arm.learningRate)}
+            placeholder={`${formatNumber(config.optimizer.learningRate)} (all arms)`}
+            parse={parseWithin('optimizer.learningRate')}
+            onCommit={(v) => onChange(without('learningRate', v))}
+          />
+          <label htmlFor={`${id}-scale`}>
+            <span className="visually-hidden">Arm {index + 1} </span>
+            Initial {scaleWord}
+          </label>
+          <CommitInput
+            id={`${id}-scale`}
+            inputMode="decimal"
+            value={arm.initScale === undefined ? '' : String(arm.initScale)}
+            placeholder={`${formatNumber(config.init.scale)} (all arms)`}
+            parse={parseWithin('init.scale')}
+            onCommit={(v) => onChange(without('initScale', v))}
+          />
+          {arm.norm !== 'none' && (
+            <>
+              <label htmlFor={`${id}-place`}>
+            <span className="visually-hidden">Arm {index + 1} </span>
+            Placement
+          </label>
+              <select
+                id={`${id}-place`}
+                value={arm.placement ?? ''}
+                onChange={(e) => onChange(without('placement', e.target.value === '' ? undefined : e.target.value))}
+              >
+                <option value="">{config.normalization.placement} (all arms)</option>
+                {PLACEMENTS.map((p) => (
+                  <option key={p} value={p}>
+                    {p} the nonlinearity
+                  </option>
+                ))}
+              </select>
+            </>
+          )}
+        </div>
+        <p className="field-hint">
+          Empty fields follow the settings of all arms. Learning rate {lr ? `${formatNumber(lr.min)} … ${formatNumber(lr.max)}` : ''}; initial {scaleWord}{' '}
+          {sc ? `${formatNumber(sc.min)} … ${formatNumber(sc.max)}` : ''}.
+        </p>
+      </details>
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import '@tensorflow/tfjs-backend-cpu';
+import { parseConfig } from '../config/schema';
+import { readMnistBytes } from '../engine/testing/fixtures';
+import type { SessionEvent } from './protocol';
+import { TrainingSession } from './session';
+
+const config = parseConfig({
+  dataset: { name: 'xor', noise: 0.1 },
+  model: { kind: 'mlp', depth: 2, width: 8 },
+  activation: 'tanh',
+  optimizer: { kind: 'sgd', learningRate: 0.1 },
+  batchSize: 16,
+  probe: { interval: 5, batchSize: 32, bins: 16, range: 8 },
+});
+
+async function until(pred: () => boolean, ms = 20_000) {
+  const t0 = Date.now();
+  while (!pred()) {
+    if (Date.now() - t0 > ms) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** The events' kinds in order: a status as its phase, the rest by type; progress left out. */
+const trace = (events: SessionEvent[]) => events.filter((e) => e.type !== 'progress').map((e) => (e.type === 'status' ? `status:${e.phase}` : e.type));
+
+describe('training session: what the page waits for', () => {
+  it('says each start-up phase before it begins, then the first step of each new network', async () => {
+    const events: SessionEvent[] = [];
+    const s = new TrainingSession({ emit: (e) => events.push(e), fetchMnist: readMnistBytes, backendOptions: {}, sliceMs: 5 });
+    s.handle({ type: 'configure', config, backend: 'cpu' });
+    s.handle({ type: 'step' });
+    s.handle({ type: 'step' });
+    await until(() => events.some((e) => e.type === 'progress' && e.step === 2));
+    expect(trace(events)).toEqual(['status:data', 'status:backends', 'status:build', 'ready', 'status:probe', 'probe', 'status:warmup', 'probe', 'probe']);
+    const first = events.find((e) => e.type === 'status');
+    expect(first).toEqual({ type: 'status', runId: 1, phase: 'data', dataset: 'xor' });
+    expect(events.find((e) => e.type === 'status' && e.phase === 'warmup')).toMatchObject({ runId: 1, step: 0 });
+
+    // A reset builds a new network from the same data (cached: no data phase) and warms it up again.
+    events.length = 0;
+    s.handle({ type: 'reset' });
+    s.handle({ type: 'step' });
+    await until(() => events.some((e) => e.type === 'progress' && e.runId === 2 && e.step === 1));
+    expect(trace(events)).toEqual(['status:build', 'ready', 'status:probe', 'probe', 'status:warmup', 'probe']);
+  });
+
+  it('names each backend as it measures it', async () => {
+    const events: SessionEvent[] = [];
+    const s = new TrainingSession({ emit: (e) => events.push(e), fetchMnist: readMnistBytes, backendOptions: {}, sliceMs: 5 });
+    s.handle({ type: 'configure', config, backend: 'auto' });
+    await until(() => events.some((e) => e.type === 'ready' || e.type === 'error'));
+    // In Node there is no WebGL2: wasm and cpu start, and each is timed on this configuration.
+    expect(trace(events)).toEqual(['status:data', 'status:backends', 'status:measure', 'status:measure', 'status:build', 'ready', 'status:probe', 'probe']);
+    const measured = events.flatMap((e) => (e.type === 'status' && e.phase === 'measure' ? [e.backend] : []));
+    expect(measured).toEqual(['wasm', 'cpu']);
+    const ready = events.find((e) => e.type === 'ready');
+    expect(ready?.type === 'ready' && ready.backend.reason).toMatch(/measured fastest \(wasm [\d.]+ ms\/step, cpu [\d.]+ ms\/step\)/);
+  });
+});
