@@ -109,6 +109,14 @@ for (const size of SIZES) {
       }
       await expect(settings).toBeVisible();
 
+      // Folded sections (each arm's own settings) are opened first: their controls are reachable that way.
+      const folded = settings.locator('details:not([open]) > summary');
+      for (let n = await folded.count(); n > 0; n = await folded.count()) {
+        const summary = folded.first();
+        await summary.scrollIntoViewIfNeeded();
+        if (size.touch) await expectTouchTarget(summary, 'a folded section');
+        await press(summary);
+      }
       // Every control in the settings can be scrolled to, sits on screen uncovered, and (touch) is 44 px.
       const controls = settings.locator('select, input, button');
       const count = await controls.count();

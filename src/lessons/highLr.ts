@@ -1,7 +1,7 @@
 import type { ExperimentConfig } from '../config/schema';
 import type { ArmHistory } from '../engine/history';
 import { ioffeConfig } from './ioffeMnist';
-import { at, keepTraining, lastStep, maxUpTo, missingArms, nowSentence, other, pct, probedStep } from './measures';
+import { at, figure, keepTraining, lastStep, maxUpTo, missingArms, nowSentence, other, pct, probeAt, probedStep } from './measures';
 import type { Conclusion, Figure, Lesson } from './types';
 
 /**
@@ -25,7 +25,7 @@ function verdict(arm: ArmHistory, rate: number, upTo: number): (string | Figure)
   const lr = `at learning rate ${rate}`;
   if (arm.divergedAt !== null) return [`${arm.name} ${lr} diverged at step `, other(arm, arm.divergedAt.toLocaleString('en-US'), arm.divergedAt)];
   if (best <= CHANCE_CEILING) return [`${arm.name} ${lr} never got past chance (at most `, other(arm, pct(best), upTo), ')'];
-  return [`${arm.name} ${lr} trained (`, other(arm, pct(at(arm, arm.testAccuracy, upTo)), upTo), ` at step ${upTo.toLocaleString('en-US')})`];
+  return [`${arm.name} ${lr} trained (`, figure(arm, 'testAccuracy', probeAt(arm, upTo)), ` at step ${upTo.toLocaleString('en-US')})`];
 }
 
 export const highLr: Lesson = {

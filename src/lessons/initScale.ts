@@ -1,6 +1,6 @@
 import type { ExperimentConfigInput } from '../config/schema';
 import { ioffeConfig } from './ioffeMnist';
-import { armWith, at, keepTraining, lastStep, missingArms, nowSentence, other, pct, probedStep } from './measures';
+import { armWith, at, figure, keepTraining, lastStep, missingArms, nowSentence, other, probeAt, probedStep } from './measures';
 import type { ClaimRun, Conclusion, Lesson } from './types';
 
 /**
@@ -63,9 +63,9 @@ export const initScale: Lesson = {
         `With initial std ${config.init.scale} (${describe(config.init.scale)}), at step ${step.toLocaleString('en-US')} batch norm is `,
         other(bn, `${Math.abs(gap * 100).toFixed(1)} points ${gap >= 0 ? 'ahead of' : 'behind'}`, step),
         ' the plain net (',
-        other(plain, pct(at(plain, plain.testAccuracy, step)), step),
+        figure(plain, 'testAccuracy', probeAt(plain, step)),
         ' plain, ',
-        other(bn, pct(at(bn, bn.testAccuracy, step)), step),
+        figure(bn, 'testAccuracy', probeAt(bn, step)),
         ' batch norm).',
         ...(now > step ? [' ', ...nowSentence([plain, bn])] : []),
         // What one run cannot show: the four runs side by side, in the terms of the claims `npm run lessons:verify` checks.

@@ -6,9 +6,9 @@ import type { Conclusion, Figure } from './types';
  * sentence on screen and the number `lessons:verify` checks come from one function.
  */
 
-/** The arm with this normalization (the first, when several have it), optionally with a name that matches. */
-export function armWith(history: readonly ArmHistory[], norm: string, name?: RegExp): ArmHistory | undefined {
-  return history.find((a) => a.norm === norm && (!name || name.test(a.name)));
+/** The first arm with this normalization ('none', 'batch', 'layer'). */
+export function armWith(history: readonly ArmHistory[], norm: string): ArmHistory | undefined {
+  return history.find((a) => a.norm === norm);
 }
 
 /** The newest probe's index, or -1 before the first probe. */
@@ -40,9 +40,9 @@ export function probedStep(arm: ArmHistory, step: number): number {
 }
 
 /** The first probe step at which test accuracy reached `level` (0–1), or null. */
-export function firstReach(arm: ArmHistory, level: number, upTo = Infinity): number | null {
-  for (let t = 0; t < arm.steps.length && arm.steps[t]! <= upTo; t++) if (arm.testAccuracy[t]! >= level) return arm.steps[t]!;
-  return null;
+export function firstReach(arm: ArmHistory, level: number): number | null {
+  const t = arm.testAccuracy.findIndex((v) => v >= level);
+  return t < 0 ? null : arm.steps[t]!;
 }
 
 /** A series' value at the last probe at or before `step` (NaN before the first probe). */

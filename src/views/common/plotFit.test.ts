@@ -29,16 +29,18 @@ describe('plotFit: a chart in the lab and on a projector', () => {
 
   it('the svg fills the box and its viewBox is the drawing', () => {
     const fit = plotFit({ width: 880, height: 480 }, true, 260);
-    expect(fit.scale).toBe(MAX_PROJECTOR_SCALE);
-    expect(svgSize(fit.scale, fit.width, fit.height)).toEqual({ width: 880, height: 480, viewBox: `0 0 ${880 / 1.6} ${480 / 1.6}` });
+    expect(fit.scale).toBe(2);
+    expect(svgSize(fit.scale, fit.width, fit.height)).toEqual({ width: 880, height: 480, viewBox: '0 0 440 240' });
     expect(plotBoxStyle(fit, 260)).toEqual({ flex: '1 1 0', minHeight: 0 });
   });
 
   it('a grid of small charts takes the arrangement closest to comfortable, then grows', () => {
     const comfort = { width: 240, height: 170 };
-    // A whole row of the screen: three side by side, as large as allowed.
+    // A whole row of the screen: three side by side, as large as that allows.
     const row = fitPanels({ width: 1240, height: 440 }, 3, 14, comfort);
-    expect([row.columns, row.rows, row.scale]).toEqual([3, 1, MAX_PROJECTOR_SCALE]);
+    expect([row.columns, row.rows]).toEqual([3, 1]);
+    expect(row.scale).toBeCloseTo((1240 - 28) / 3 / 240, 6);
+    expect(fitPanels({ width: 1900, height: 700 }, 3, 14, comfort).scale).toBe(MAX_PROJECTOR_SCALE);
     expect((row.width * row.scale) * 3 + 2 * 14).toBeCloseTo(1240, 6);
     // Half the screen's width: two columns, two rows.
     const half = fitPanels({ width: 590, height: 460 }, 3, 14, comfort);

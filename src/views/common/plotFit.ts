@@ -4,7 +4,7 @@ import type { CSSProperties } from 'react';
  * Projector mode draws a chart up to this many times larger: its type, lines and marks grow together, because
  * the chart is laid out in drawing units and the <svg>'s viewBox scales it to the page.
  */
-export const MAX_PROJECTOR_SCALE = 1.6;
+export const MAX_PROJECTOR_SCALE = 2.2;
 
 /** The drawing size (in drawing units) at which a chart's layout is comfortable; beyond it projector mode scales up. */
 export interface Comfort {
