@@ -65,7 +65,7 @@ test.describe('lessons', () => {
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       const to = TRAIN_TO[lesson.name]!;
-      await page.goto(`./?lesson=${lesson.name}&to=${to}`);
+      await page.goto(`./?lesson=${lesson.name}&to=${to}&be=wasm`);
       const region = panel(page);
       await expect(region.getByRole('heading', { name: lesson.title })).toBeVisible({ timeout: 60_000 });
       await expect(region).toContainText(lesson.question);
@@ -88,7 +88,7 @@ test.describe('lessons', () => {
     const lesson = lessonByName('high-lr')!;
     const heading = () => panel(page).getByRole('heading', { level: 3 });
     const search = () => page.evaluate(() => location.search);
-    await page.goto('./?lesson=high-lr');
+    await page.goto('./?lesson=high-lr&be=wasm');
     const region = panel(page);
     await expect(region).toContainText(`Step 1 of ${lesson.steps.length}`, { timeout: 60_000 });
     await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled({ timeout: 120_000 });
@@ -114,7 +114,7 @@ test.describe('lessons', () => {
   test('a teacher’s link to a step opens that step with its settings, and a step can train itself to its point', async ({ page }) => {
     test.setTimeout(600_000);
     const lesson = lessonByName('inference-mode')!;
-    await page.goto('./?lesson=inference-mode&lstep=2&to=100');
+    await page.goto('./?lesson=inference-mode&lstep=2&to=100&be=wasm');
     const region = panel(page);
     await expect(region).toContainText('Step 2 of 3', { timeout: 60_000 });
     await expect(region.getByRole('heading', { level: 3 })).toContainText(lesson.steps[1]!.title);
