@@ -4,10 +4,12 @@ import { linkStateOf } from '../share/linkState';
 
 /** A query string ("?a=1&embed=1&b=2") without its embed parameter, everything else as it was, in order. */
 export function withoutEmbed(search: string): string {
-  const params = new URLSearchParams(search);
-  params.delete('embed');
-  const rest = params.toString();
-  return rest ? `?${rest}` : '';
+  // Piece by piece, so the rest stays exactly as written (commas in views=a,b are not re-encoded).
+  const rest = search
+    .replace(/^\?/, '')
+    .split('&')
+    .filter((p) => p !== '' && p.split('=')[0] !== 'embed');
+  return rest.length ? `?${rest.join('&')}` : '';
 }
 
 /**
