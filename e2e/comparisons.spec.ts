@@ -10,7 +10,7 @@ test.describe('comparisons anyone can build', () => {
     await ready(page);
     await page.getByRole('button', { name: '+ add an arm' }).click();
     await ready(page);
-    await expect(page.getByLabel(/^Arm 3/)).toHaveValue('layer');
+    await expect(page.getByRole('combobox', { name: /^Arm 3 ·/ })).toHaveValue('layer');
     await page.getByRole('button', { name: '+ add an arm' }).click();
     await ready(page);
     await expect.poll(async () => (await armLabels(page)).map((t) => t.trim())).toEqual(['plain', 'BN', 'LN', 'BN 2']);
