@@ -1,6 +1,6 @@
 import type { ExperimentConfig, NormKind } from '../config/schema';
-import { initStds, type NetLayer, type NetShape } from './network';
-import { PY_BATCHES, PY_REPORT, PY_SCHEDULE_HOOK, pyArgParser, pyArms, pyDocstring, pyFloat, pySchedule, pythonDataLoader, type ScriptOptions } from './python';
+import { type NetLayer, type NetShape } from './network';
+import { PY_BATCHES, PY_REPORT, PY_SCHEDULE_HOOK, pyArgParser, pyDocstring, pyFloat, pySettings, pyStdImports, pythonDataLoader, type ScriptOptions } from './python';
 
 /**
  * The configuration as a short Keras 3 script (it also runs on tf.keras 2.11+): the same architecture,
@@ -103,26 +103,15 @@ ${body.join('\n')}
 export function kerasScript(config: ExperimentConfig, net: NetShape, opts: ScriptOptions): string {
   const norms = [...new Set(config.arms.map((a) => a.norm))];
   const conv = net.hidden.some((l) => l.kind === 'conv');
-  const stds = initStds(config, net);
-  const mnist = config.dataset.name === 'mnist';
-  const imports = ['argparse', 'math', ...(mnist ? ['gzip', 'struct'] : ['base64'])].sort().map((m) => `import ${m}`);
   return `#!/usr/bin/env python3
 ${pyDocstring(config, net, opts, 'keras')}
-${imports.join('\n')}
+${pyStdImports(config)}
 
 import keras
 import numpy as np
 from keras import layers
 
-SEED = ${config.seed}
-STEPS = ${opts.steps}
-EVERY = ${config.probe.interval}  # the lab's probe interval
-BATCH_SIZE = ${config.batchSize}
-BASE_LR = ${pyFloat(config.optimizer.learningRate)}
-${pyArms(config)}
-# Standard deviation of each weight layer's Gaussian initial values, hidden layers then the classifier.
-INIT_STD = [${stds.map(pyFloat).join(', ')}]
-${pySchedule(config)}
+${pySettings(config, net, opts)}
 
 
 ${pythonDataLoader(config, conv ? 'nhwc' : 'flat')}

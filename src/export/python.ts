@@ -279,3 +279,26 @@ export function pyDocstring(config: ExperimentConfig, net: NetShape, opts: Scrip
 }
 
 export { NORM_WORDS };
+
+/** The standard-library imports both scripts need: the MNIST reader's or the embedded 2-D points' decoder. */
+export function pyStdImports(config: ExperimentConfig): string {
+  const mnist = config.dataset.name === 'mnist';
+  return ['argparse', 'math', ...(mnist ? ['gzip', 'struct'] : ['base64'])]
+    .sort()
+    .map((m) => `import ${m}`)
+    .join('\n');
+}
+
+/** The settings block both scripts start with: seed, steps, probe interval, batch size, rates, arms, init, schedule. */
+export function pySettings(config: ExperimentConfig, net: NetShape, opts: ScriptOptions): string {
+  const stds = initStds(config, net);
+  return `SEED = ${config.seed}
+STEPS = ${opts.steps}
+EVERY = ${config.probe.interval}  # the lab's probe interval
+BATCH_SIZE = ${config.batchSize}
+BASE_LR = ${pyFloat(config.optimizer.learningRate)}
+${pyArms(config)}
+# Standard deviation of each weight layer's Gaussian initial values, hidden layers then the classifier.
+INIT_STD = [${stds.map(pyFloat).join(', ')}]
+${pySchedule(config)}`;
+}

@@ -1,6 +1,6 @@
 import type { ExperimentConfig, NormKind } from '../config/schema';
-import { classifierFanIn, initStds, samePadding, type NetLayer, type NetShape } from './network';
-import { PY_BATCHES, PY_REPORT, PY_SCHEDULE_HOOK, pyArgParser, pyArms, pyDocstring, pyFloat, pySchedule, pythonDataLoader, type ScriptOptions } from './python';
+import { classifierFanIn, samePadding, type NetLayer, type NetShape } from './network';
+import { PY_BATCHES, PY_REPORT, PY_SCHEDULE_HOOK, pyArgParser, pyDocstring, pyFloat, pySettings, pyStdImports, pythonDataLoader, type ScriptOptions } from './python';
 
 /**
  * The configuration as a short PyTorch script: the same architecture, initialisation, optimizer, batch size,
@@ -110,31 +110,20 @@ ${body.join('\n')}
 export function pytorchScript(config: ExperimentConfig, net: NetShape, opts: ScriptOptions): string {
   const norms = [...new Set(config.arms.map((a) => a.norm))];
   const conv = net.hidden.some((l) => l.kind === 'conv');
-  const stds = initStds(config, net);
-  const mnist = config.dataset.name === 'mnist';
-  const imports = ['argparse', 'math', ...(mnist ? ['gzip', 'struct'] : ['base64'])].sort().map((m) => `import ${m}`);
   const keys = new Set(config.schedule.flatMap((e) => Object.keys(e.set)));
   // Only what the schedule needs: a run without changes gets a script without their machinery.
   const needsBatchNorms = keys.has('bnMomentum') || keys.has('bnMode');
   const bnInference = keys.has('bnMode');
   return `#!/usr/bin/env python3
 ${pyDocstring(config, net, opts, 'pytorch')}
-${imports.join('\n')}
+${pyStdImports(config)}
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-SEED = ${config.seed}
-STEPS = ${opts.steps}
-EVERY = ${config.probe.interval}  # the lab's probe interval
-BATCH_SIZE = ${config.batchSize}
-BASE_LR = ${pyFloat(config.optimizer.learningRate)}
-${pyArms(config)}
-# Standard deviation of each weight layer's Gaussian initial values, hidden layers then the classifier.
-INIT_STD = [${stds.map(pyFloat).join(', ')}]
-${pySchedule(config)}
+${pySettings(config, net, opts)}
 
 
 ${pythonDataLoader(config, conv ? 'nchw' : 'flat')}
