@@ -75,4 +75,33 @@ test.describe('comparisons anyone can build', () => {
     await page.getByRole('button', { name: 'Pause' }).click();
     expect(passed).toEqual([true, true]);
   });
+  test('with “Keep playing” on, a change that restarts the run goes on playing from step 0; off, it waits there', async ({ page }) => {
+    test.setTimeout(300_000);
+    await page.goto('./?be=wasm&every=5');
+    await ready(page);
+    const seed = page.getByLabel('Seed', { exact: true });
+    const restartWith = async (value: string) => {
+      await seed.fill(value);
+      await seed.press('Enter');
+    };
+    // Off (the default): the restarted run waits at step 0.
+    await page.getByRole('button', { name: 'Play' }).click();
+    await expect.poll(() => stepOf(page), { timeout: 120_000 }).toBeGreaterThan(20);
+    await restartWith('2');
+    await expect(page.getByText(/Run reset to step 0: seed changed/)).toBeVisible();
+    await ready(page);
+    await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
+    expect(await stepOf(page)).toBe(0);
+
+    // On: the restarted run starts at 0 and plays on by itself.
+    await page.getByLabel('Keep playing when a change restarts the run').check();
+    await page.getByRole('button', { name: 'Play' }).click();
+    await expect.poll(() => stepOf(page), { timeout: 120_000 }).toBeGreaterThan(20);
+    await restartWith('3');
+    await expect(page.getByText(/Run restarted: seed changed/)).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible({ timeout: 120_000 });
+    await expect.poll(async () => (await page.locator('.summary caption').textContent()) ?? '', { timeout: 120_000 }).toMatch(/^At step [1-9]/);
+    await expect(seed).toHaveValue('3');
+    await page.getByRole('button', { name: 'Pause' }).click();
+  });
 });

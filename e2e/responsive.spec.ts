@@ -73,6 +73,8 @@ for (const size of SIZES) {
       const play = page.getByRole('button', { name: 'Play' });
       await expect(play).toBeEnabled({ timeout: 120_000 });
       await expect.poll(() => noHorizontalScroll(page), { message: 'no horizontal scroll' }).toBe(true);
+      // With the side panel, the page fits the screen and its panes scroll (nothing hidden in them pushes it).
+      if (!size.drawer) await expect.poll(() => page.evaluate(() => document.scrollingElement!.scrollHeight <= innerHeight), { message: 'no page scroll' }).toBe(true);
 
       // The header's buttons are on screen (and big enough for a finger on touch screens).
       const settingsButton = page.getByRole('button', { name: 'Settings', exact: true });

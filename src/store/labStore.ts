@@ -46,6 +46,8 @@ export interface ViewState {
   embed: boolean;
   /** What a change of a schedulable setting does: restart from step 0, or hold from the current step on. */
   changeMode: 'restart' | 'continue';
+  /** Whether a run that restarts because a setting changed goes on playing (if it was) or waits at step 0. */
+  keepPlaying: boolean;
 }
 
 /** A shared link being replayed: train from the seed to the linked step, then pause there. */
@@ -152,7 +154,7 @@ export function createLabStore(config: ExperimentConfig): StoreApi<LabState> {
     revision: 0,
     latest: null,
     unitHistory: [],
-    view: { layer: Math.max(0, config.model.depth - 1), unit: null, theme: 'light', logLoss: false, smoothing: 0, views: null, projector: false, embed: false, changeMode: 'restart' },
+    view: { layer: Math.max(0, config.model.depth - 1), unit: null, theme: 'light', logLoss: false, smoothing: 0, views: null, projector: false, embed: false, changeMode: 'restart', keepPlaying: false },
     executionMode: '',
     replay: null,
     link: { problems: [], backend: null, to: 0 },

@@ -83,9 +83,13 @@ export function App() {
   const say = useCallback((kind: Notice['kind'], text: string) => setNotice({ id: ++noticeId.current, kind, text }), []);
   const apply = useCallback(
     (config: ExperimentConfig, what: string) => {
+      const { run, view } = store.getState();
+      // Commands run in order: a play after the configure resumes the new run from step 0.
+      const resume = view.keepPlaying && run.playing;
       store.getState().setConfig(config);
       send({ type: 'configure', config, backend: 'auto' });
-      say('info', `Run reset to step 0: ${what} changed.`);
+      if (resume) send({ type: 'play' });
+      say('info', `Run ${resume ? 'restarted' : 'reset to step 0'}: ${what} changed.`);
     },
     [store, send, say],
   );

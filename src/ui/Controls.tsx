@@ -36,6 +36,7 @@ export function Controls({
   const store = useLabStore();
   const config = useLab((s) => s.config);
   const changeMode = useLab((s) => s.view.changeMode);
+  const keepPlaying = useLab((s) => s.view.keepPlaying);
   // The number of changes in force at the current step: re-renders when one takes effect, not on every step.
   const inForce = useLab((s) => s.config.schedule.filter((e) => e.step <= s.run.step).length);
   const live = settingsAt(config, config.schedule[inForce - 1]?.step ?? 0);
@@ -246,6 +247,10 @@ export function Controls({
             </label>
           ))}
         </div>
+        <label className="keep-playing">
+          <input type="checkbox" checked={keepPlaying} onChange={(e) => store.getState().setView({ keepPlaying: e.target.checked })} />
+          Keep playing when a change restarts the run
+        </label>
         {config.schedule.length > 0 && (
           <ol className="schedule" aria-label="Changes during the run">
             {config.schedule.map((e) => (

@@ -171,6 +171,7 @@ export function ExportMenu() {
         ref={toggleRef}
         type="button"
         className="share-toggle"
+        aria-label="Share & export"
         aria-expanded={open}
         aria-controls={open ? panelId : undefined}
         onClick={() => setOpen((o) => !o)}
@@ -178,7 +179,8 @@ export function ExportMenu() {
           if (e.key === ' ' || e.key === 'Enter') e.stopPropagation();
         }}
       >
-        Share &amp; export
+        {/* On a phone the header's second row has room for "Share" only; the full name stays the button's name. */}
+        Share<span className="share-long"> &amp; export</span>
       </button>
       {open && (
         <div ref={panelRef} id={panelId} className="share-panel" style={place} role="dialog" aria-label="Share and export" onKeyDown={onPanelKey}>
