@@ -1,4 +1,5 @@
-import type { ExperimentConfig } from '../config/schema';
+import type { ExperimentConfig, NormKind, Placement } from '../config/schema';
+import type { ParamInfo } from '../engine/model';
 import type { BackendChoice, BackendName } from '../engine/backend';
 import type { ProbeSnapshot } from '../engine/probes/types';
 
@@ -19,11 +20,11 @@ export type Command =
 
 export interface ArmInfo {
   name: string;
-  norm: string;
-  placement: string;
+  norm: NormKind;
+  placement: Placement;
   learningRate: number;
-  /** Parameter names in order, for the network view. */
-  params: string[];
+  /** The trainable tensors as the engine built them (name, layer, role, shape), for the network view's counts. */
+  params: ParamInfo[];
 }
 
 export interface LayerInfo {

@@ -121,7 +121,7 @@ export class TrainingSession {
         norm: a.spec.norm,
         placement: a.spec.placement,
         learningRate: a.learningRate,
-        params: a.layout.map((p) => p.name),
+        params: a.layout.map((p) => ({ name: p.name, layer: p.layer, role: p.role, shape: [...p.shape] })),
       })),
       layers: trainer.architecture.hidden.map((l) => ({ kind: l.kind, units: l.units, stride: l.stride, outShape: [...l.outShape] })),
       inputShape: [...trainer.architecture.inputShape],

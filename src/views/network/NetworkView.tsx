@@ -171,7 +171,6 @@ function NetBlock({ block: b, color }: { block: Block; color: string }) {
 function NetTooltip({ layer, theme, style }: { layer: number; theme: 'light' | 'dark'; style: CSSProperties }) {
   const arms = useLab((s) => s.run.arms);
   const layers = useLab((s) => s.run.layers);
-  const inputShape = useLab((s) => s.run.inputShape);
   const latest = useLab((s) => s.latest);
   const info = layers[layer];
   if (!info) return null;
@@ -190,7 +189,7 @@ function NetTooltip({ layer, theme, style }: { layer: number; theme: 'light' | '
         </thead>
         <tbody>
           {arms.map((arm, i) => {
-            const p = layerParams(arm, layers, inputShape, layer);
+            const p = layerParams(arm, layer);
             const probe = latest?.arms[i];
             const diverged = probe?.divergedAt != null;
             return (

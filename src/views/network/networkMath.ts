@@ -1,4 +1,5 @@
 import type { ArmInfo, LayerInfo } from '../../worker/protocol';
+import type { Activation, NormKind, Placement } from '../../config/schema';
 
 /**
  * The math of the network diagram: labels, parameter counts and a layout that fits the arms' architecture
@@ -30,7 +31,7 @@ export function layerLabel(layer: LayerInfo): string {
   return `conv 3×3·${layer.units}${layer.stride === 2 ? ' /2' : ''}`;
 }
 
-export function normLabel(norm: string): string | null {
+export function normLabel(norm: NormKind): string | null {
   switch (norm) {
     case 'none':
       return null;
@@ -38,14 +39,10 @@ export function normLabel(norm: string): string | null {
       return 'BN';
     case 'layer':
       return 'LN';
-    case 'group':
-      return 'GN';
-    default:
-      return norm;
   }
 }
 
-export function activationLabel(activation: string): string {
+export function activationLabel(activation: Activation): string {
   switch (activation) {
     case 'sigmoid':
       return 'σ';
@@ -53,8 +50,6 @@ export function activationLabel(activation: string): string {
       return 'tanh';
     case 'relu':
       return 'ReLU';
-    default:
-      return activation;
   }
 }
 
@@ -70,31 +65,22 @@ export interface LayerParams {
   total: number;
 }
 
-const product = (a: readonly number[]) => a.reduce((p, v) => p * v, 1);
+const size = (shape: readonly number[]) => shape.reduce((p, v) => p * v, 1);
 
 /**
- * The trainable parameters of hidden layer j of an arm: W (fan-in × units, or 3·3·C_in·units for a convolution),
- * b unless batch norm before the nonlinearity makes it redundant, γ and β of the normalization. Which of them
- * exist is read off the arm's parameter names (`hidden{j}.bias`, `.gamma`, `.beta`), as the engine built them.
+ * The trainable parameters of hidden layer j of an arm, counted from the tensors the engine built (so the view
+ * cannot drift from what trains): W, b (absent where batch norm before the nonlinearity makes it redundant), and
+ * γ and β of the normalization (absent without one or without the affine transform).
  */
-export function layerParams(arm: Pick<ArmInfo, 'params' | 'norm' | 'placement'>, layers: readonly LayerInfo[], inputShape: readonly number[], j: number): LayerParams {
-  const l = layers[j];
-  if (!l) return { weight: 0, bias: 0, norm: 0, total: 0 };
-  const inShape = j === 0 ? inputShape : layers[j - 1]!.outShape;
-  const weight = l.kind === 'dense' ? product(inShape) * l.units : 9 * (inShape.length === 3 ? inShape[2]! : 1) * l.units;
-  let hasBias: boolean;
-  let normCount: number;
-  if (arm.params.length) {
-    const names = new Set(arm.params);
-    hasBias = names.has(`hidden${j}.bias`);
-    normCount = (names.has(`hidden${j}.gamma`) ? 1 : 0) + (names.has(`hidden${j}.beta`) ? 1 : 0);
-  } else {
-    hasBias = !(arm.norm === 'batch' && arm.placement === 'before');
-    normCount = arm.norm === 'none' ? 0 : 2;
+export function layerParams(arm: Pick<ArmInfo, 'params'>, j: number): LayerParams {
+  const count = { weight: 0, bias: 0, norm: 0 };
+  for (const p of arm.params) {
+    if (p.layer !== j) continue;
+    if (p.role === 'weight') count.weight += size(p.shape);
+    else if (p.role === 'bias') count.bias += size(p.shape);
+    else count.norm += size(p.shape);
   }
-  const bias = hasBias ? l.units : 0;
-  const norm = normCount * l.units;
-  return { weight, bias, norm, total: weight + bias + norm };
+  return { ...count, total: count.weight + count.bias + count.norm };
 }
 
 export type BlockKind = 'input' | 'layer' | 'norm' | 'act' | 'output' | 'more';
@@ -154,7 +140,7 @@ export interface NetworkSpec {
   layers: readonly LayerInfo[];
   inputShape: readonly number[];
   numClasses: number;
-  activation: string;
+  activation: Activation;
 }
 
 export function textWidth(label: string, min = 0): number {
@@ -169,7 +155,7 @@ export function truncate(label: string, chars: number): { label: string; truncat
 }
 
 /** The blocks of one arm's hidden layer in order: normalization before or after the nonlinearity, or none. */
-export function groupOrder(norm: string, placement: string): ('layer' | 'norm' | 'act')[] {
+export function groupOrder(norm: NormKind, placement: Placement): ('layer' | 'norm' | 'act')[] {
   if (normLabel(norm) === null) return ['layer', 'act'];
   return placement === 'after' ? ['layer', 'act', 'norm'] : ['layer', 'norm', 'act'];
 }
