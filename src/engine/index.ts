@@ -4,6 +4,8 @@
  */
 export { batchNorm, batchNormInference, batchMoments, updateRunningStats, kerasMomentum } from './norm/batch';
 export { layerNorm } from './norm/layer';
+export { groupNorm, groupNormLayout, groupMoments } from './norm/group';
+export type { GroupNormOptions, GroupNormLayout } from './norm/group';
 export { standardize, standardizeBackward } from './norm/standardize';
 export { LockstepTrainer } from './trainer';
 export type { TrainerInfo } from './trainer';

@@ -25,6 +25,24 @@ export function normCase(shape: number[], seed: number, groupOf: (i: number) => 
   return { x, gamma, beta, dy, ref, c, epsilon };
 }
 
+/** Group norm's statistic sets on an NHWC (or [N, F]) tensor: element i belongs to set n·G + ⌊c/(C/G)⌋. */
+export function groupStatisticOf(shape: readonly number[], groups: number): (i: number) => number {
+  const c = shape[shape.length - 1]!;
+  const perExample = shape.slice(1).reduce((a, b) => a * b, 1);
+  return (i) => Math.floor(i / perExample) * groups + Math.floor((i % c) / (c / groups));
+}
+
+/** A normalization's y and the gradients of ℓ = Σ y·dy, read back, with every tensor disposed. */
+export function runNorm(norm: (x: Tensor, gamma: Tensor, beta: Tensor) => Tensor, shape: number[], x: ArrayLike<number>, gamma: ArrayLike<number>, beta: ArrayLike<number>, dy: ArrayLike<number>) {
+  const inputs = [tf.tensor(Float32Array.from(x), shape), tf.tensor1d(Float32Array.from(gamma)), tf.tensor1d(Float32Array.from(beta))];
+  const dyT = tf.tensor(Float32Array.from(dy), shape);
+  const { value, grads } = tf.valueAndGrads((a: Tensor, g: Tensor, b: Tensor) => tf.sum(tf.mul(norm(a, g, b), dyT)))(inputs);
+  const y = tf.tidy(() => norm(inputs[0]!, inputs[1]!, inputs[2]!));
+  const out = { y: y.dataSync(), dx: grads[0]!.dataSync(), dGamma: grads[1]!.dataSync(), dBeta: grads[2]!.dataSync() };
+  tf.dispose([value, y, dyT, ...grads, ...inputs]);
+  return out;
+}
+
 /**
  * The numerics every normalization must pass: forward and γ, β, x gradients against the float64 reference,
  * the custom gradient against autodiff of `plain` (the same formula from plain ops) and against central
