@@ -23,17 +23,22 @@ async function start(): Promise<void> {
     theme: view.theme ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'),
     ...(view.layer !== undefined ? { layer: view.layer } : {}),
     ...(view.unit !== undefined ? { unit: view.unit } : {}),
+    ...(view.distScope !== undefined ? { distScope: view.distScope } : {}),
+    ...(view.distMode !== undefined ? { distMode: view.distMode } : {}),
     ...(view.logLoss !== undefined ? { logLoss: view.logLoss } : {}),
     ...(view.smoothing !== undefined ? { smoothing: view.smoothing } : {}),
+    ...(view.xAxis !== undefined ? { xAxis: view.xAxis } : {}),
     views: view.views ?? null,
     projector: view.projector ?? false,
     embed: view.embed ?? false,
   });
   store.setState({ link: { problems: link.problems, backend: link.backend ?? null, to: link.to ?? 0 }, lesson: link.lesson ?? null });
-  const client = await createSessionClient((e) => store.getState().receive(e), {
+  const client = createSessionClient((e) => store.getState().receive(e), {
     forceMainThread: new URLSearchParams(openedSearch).has('mainthread'),
+    // A worker that fails before its first run hands training to the main thread: the header must say so.
+    onModeChange: (c) => store.setState({ executionMode: c.label }),
   });
-  store.setState({ executionMode: client.mode === 'worker' ? 'in a Web Worker' : 'on the main thread' });
+  store.setState({ executionMode: client.label });
   const lab: Lab = { store, send: (cmd) => client.send(cmd) };
   // A link made on one backend replays on that backend where it can: cpu and wasm then give identical histories.
   client.send({ type: 'configure', config, backend: link.backend ?? 'auto' });

@@ -6,6 +6,7 @@ export const ARTICLE_LESSONS = [
   'what-bn-computes',
   'ioffe-mnist',
   'deep-sigmoid',
+  'noisy-bn',
   'high-lr',
   'init-scale',
   'regularization',

@@ -21,6 +21,8 @@ interface Row {
   msPerStep: number;
   stepsPerSecond: number;
   msPerProbe: number;
+  /** Each arm's own median step time (the trainer's timing, as the lab's Summary shows it). */
+  armMsPerStep: { name: string; msPerStep: number }[];
   tensorsBefore: number;
   tensorsAfter: number;
 }
@@ -36,13 +38,14 @@ async function measure(preset: string, backend: BackendName, steps: number): Pro
   for (let i = 0; i < steps; i++) trainer.trainStep();
   await trainer.arms[0]!.lossSum.data();
   const msPerStep = (performance.now() - t0) / steps;
+  const armsMs = trainer.arms.map((a) => ({ name: a.name, msPerStep: a.timer.msPerStep }));
   const p0 = performance.now();
   const probes = 3;
   for (let i = 0; i < probes; i++) await trainer.probe();
   const msPerProbe = (performance.now() - p0) / probes;
   const tensorsAfter = tf.memory().numTensors;
   trainer.dispose();
-  return { preset, backend, arms: config.arms.length, steps, msPerStep, stepsPerSecond: 1000 / msPerStep, msPerProbe, tensorsBefore, tensorsAfter };
+  return { preset, backend, arms: config.arms.length, steps, msPerStep, stepsPerSecond: 1000 / msPerStep, msPerProbe, armMsPerStep: armsMs, tensorsBefore, tensorsAfter };
 }
 
 async function main(): Promise<void> {
@@ -61,12 +64,13 @@ async function main(): Promise<void> {
     process.stderr.write(`  ${preset} on ${backend}: ${steps} steps…\n`);
     rows.push(await measure(preset, backend, steps));
   }
-  const header = ['preset', 'backend', 'arms', 'steps timed', 'ms/step', 'steps/s', 'ms/probe', 'tensors before→after'];
-  const cells = rows.map((r) => [r.preset, r.backend, String(r.arms), String(r.steps), r.msPerStep.toFixed(1), r.stepsPerSecond.toFixed(1), r.msPerProbe.toFixed(0), `${r.tensorsBefore}→${r.tensorsAfter}`]);
+  const header = ['preset', 'backend', 'arms', 'steps timed', 'ms/step', 'steps/s', 'ms/probe', 'per arm (ms/step)', 'tensors before→after'];
+  const cells = rows.map((r) => [r.preset, r.backend, String(r.arms), String(r.steps), r.msPerStep.toFixed(1), r.stepsPerSecond.toFixed(1), r.msPerProbe.toFixed(0), r.armMsPerStep.map((a) => `${a.name} ${a.msPerStep.toFixed(1)}`).join(' · '), `${r.tensorsBefore}→${r.tensorsAfter}`]);
   const widths = header.map((h, c) => Math.max(h.length, ...cells.map((r) => r[c]!.length)));
   const line = (r: string[]) => '| ' + r.map((s, c) => (c < 2 ? s.padEnd(widths[c]!) : s.padStart(widths[c]!))).join(' | ') + ' |';
   console.log([line(header), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...cells.map(line)].join('\n'));
   console.log('steps/s counts one lockstep step of all arms together; probes excluded (ms/probe is per probe of all arms).');
+  console.log('per arm: the median of each arm’s own step times (the last 64 at most), as the lab’s Summary shows them.');
   const out = path.join(root, 'bench-results/engine-node.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify({ tool: 'batchnorm-explorer bench (engine, Node)', date: new Date().toISOString(), node: process.version, cores: (await import('node:os')).cpus().length, rows }, null, 2));

@@ -61,7 +61,7 @@ describe('experiment flags', () => {
       '--set "optimizr.learningRate=0.05": unknown field "optimizr" (did you mean "optimizer"?)',
       '--set "batchsize=7": unknown field "batchsize" (did you mean "batchSize"?)',
     ]);
-    expect(problems(['--set', 'arms.1.lr=2'])).toEqual(['--set "arms.1.lr=2": unknown field "arms.1.lr" (arms.1 has label, norm, learningRate, initScale, placement)']);
+    expect(problems(['--set', 'arms.1.lr=2'])).toEqual(['--set "arms.1.lr=2": unknown field "arms.1.lr" (arms.1 has label, norm, learningRate, initScale, placement, noise)']);
     expect(problems(['--set', 'arms=[{"norm":"batch","momentum":0.1}]'])).toEqual([expect.stringMatching(/^--set "arms=.*": unknown field "arms\.0\.momentum"/)]);
   });
 
@@ -191,7 +191,14 @@ describe('npm run experiment (bundled CLI)', () => {
       source: string;
       overrides: unknown[];
       config: { seed: number };
-      arms: { name: string; steps: number[]; trainLoss: number[]; testLoss: number[]; testAccuracy: number[]; layers: { percentiles: Record<string, number[]>; ics: { l2: number[]; cos: number[] } }[] }[];
+      arms: {
+        name: string;
+        steps: number[];
+        trainLoss: number[];
+        testLoss: number[];
+        testAccuracy: number[];
+        layers: { percentiles: Record<string, number[]>; ics: { l2: number[]; cos: number[] }; inference: { percentiles: Record<string, number[]> } | null; drift: Record<string, { fromStep: number; toStep: number }> }[];
+      }[];
     };
     expect([out.preset, out.source, out.overrides]).toEqual(['spirals', 'preset spirals', []]);
     expect(out.config.seed).toBe(1);
@@ -201,12 +208,20 @@ describe('npm run experiment (bundled CLI)', () => {
       for (const key of ['trainLoss', 'testLoss', 'testAccuracy'] as const) expect(arm[key]).toHaveLength(3);
       expect(Object.keys(arm.layers[0]!.percentiles)).toEqual(['p5', 'p15', 'p50', 'p85', 'p95']);
       expect(arm.layers[3]!.ics.l2).toHaveLength(3);
+      // Batch norm's inference-mode percentiles; null for the plain arm, whose two modes are one computation.
+      expect(arm.layers[0]!.inference === null).toBe(arm.name === 'plain');
+      if (arm.layers[0]!.inference) expect(arm.layers[0]!.inference.percentiles.p50).toHaveLength(3);
+      expect(arm.layers[0]!.drift.inference).toMatchObject({ fromStep: 0, toStep: 40 });
     }
+    expect(r.stdout).toContain('median shift (train · inference)');
     const csv = path.join(dir, 'run.csv');
     expect(run(['--preset', 'spirals', '--steps', '20', '--backend', 'cpu', '--out', csv, '--quiet']).status).toBe(0);
     const text = fs.readFileSync(csv, 'utf8');
     const lines = text.split('\r\n');
-    expect(lines[0]).toBe('arm,step,trainLoss,testLoss,testAccuracy,layer,p5,p15,p50,p85,p95,mean,std,inputMean,inputVariance,gradNorm,icsL2,icsCos');
+    expect(lines[0]).toBe(
+      'arm,step,trainLoss,testLoss,testAccuracy,layer,p5,p15,p50,p85,p95,mean,std,inputMean,inputVariance,gradNorm,icsL2,icsCos,' +
+        'inferenceP5,inferenceP15,inferenceP50,inferenceP85,inferenceP95,inferenceMean,inferenceStd',
+    );
     // 2 arms × 2 probes (steps 0 and 20) × 4 hidden layers, every record ended by CRLF.
     expect(lines).toHaveLength(1 + 2 * 2 * 4 + 1);
     expect(lines.at(-1)).toBe('');

@@ -7,8 +7,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config/schema';
 import { chooseBackend, LockstepTrainer, loadDataset, tf } from '../engine';
-import { appendProbe, bandTravel, createHistory, historyToCsv, meanOf, valueAt, type ArmHistory } from '../engine/history';
+import { appendProbe, createHistory, historyToCsv, layerDrift, meanOf, valueAt, type ArmHistory } from '../engine/history';
 import { runLockstep } from '../engine/run';
+import { TIMING_WINDOW } from '../engine/stepTiming';
 import { experimentJson } from '../export/json';
 import { helpRequested, parseArgs, USAGE } from './args';
 import { fsReason, prepareOutput, readConfigFile, writeOutput } from './files';
@@ -21,25 +22,40 @@ function fail(problems: readonly string[]): never {
   process.exit(2);
 }
 
+/** A signed number with a true minus sign: "+0.57", "−0.07". */
+const signed = (v: number, digits = 2) => (Number.isFinite(v) ? `${v < 0 ? '−' : '+'}${Math.abs(v).toFixed(digits)}` : '–');
+
+/**
+ * The run in one table. The last hidden layer's drift is the net displacement of its pooled median and the change of
+ * its 15–85 width from the first probe to the last, with batch norm in training mode (the probe batch's statistics)
+ * and in inference mode (the running averages): unlike a path length, neither depends on the probe interval.
+ */
 export function summaryTable(history: readonly ArmHistory[], stepsPerSecond: number): string {
   const last = (a: number[]) => a[a.length - 1] ?? NaN;
   const rows = history.map((arm) => {
     const lastLayer = arm.layers[arm.layers.length - 1]!;
+    const train = layerDrift(arm.steps, lastLayer, 'train');
+    const inference = layerDrift(arm.steps, lastLayer, 'inference');
     return [
       arm.name,
       valueAt(arm.steps, arm.testAccuracy, 500).toFixed(3),
       meanOf(arm.testAccuracy.slice(1)).toFixed(3),
       last(arm.testAccuracy).toFixed(3),
       last(arm.testLoss).toFixed(3),
-      bandTravel(lastLayer).toFixed(2),
+      `${signed(train.medianShift)} · ${signed(inference.medianShift)}`,
+      `${signed(train.widthChange)} · ${signed(inference.widthChange)}`,
       arm.divergedAt === null ? '–' : String(arm.divergedAt),
+      // Machine-dependent: the arm's median step time over its last steps (see engine/stepTiming.ts).
+      Number.isFinite(last(arm.timing.msPerStep)) ? last(arm.timing.msPerStep).toFixed(1) : '–',
     ];
   });
-  const header = ['arm', 'test acc @500', 'mean test acc', 'final test acc', 'final test loss', `15–85 band travel (layer ${history[0]!.layers.length})`, 'diverged at'];
+  const L = history[0]!.layers.length;
+  const header = ['arm', 'test acc @500', 'mean test acc', 'final test acc', 'final test loss', `layer ${L} median shift (train · inference)`, `layer ${L} 15–85 width change (train · inference)`, 'diverged at', 'ms/step*'];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
   const line = (cells: string[]) => '| ' + cells.map((s, c) => (c === 0 ? s.padEnd(widths[c]!) : s.padStart(widths[c]!))).join(' | ') + ' |';
   return [line(header), '|' + widths.map((w, c) => (c === 0 ? '-'.repeat(w + 1) + '-' : '-'.repeat(w + 1) + ':')).join('|') + '|', ...rows.map(line)].join('\n') +
-    `\n${stepsPerSecond.toFixed(1)} steps/s (all arms together, probes included)`;
+    `\n${stepsPerSecond.toFixed(1)} steps/s (all arms together, probes included)` +
+    `\n* machine-dependent: milliseconds per training step of that arm alone on this machine (median of its last ≤ ${TIMING_WINDOW} steps, probes excluded); not reproducible digit for digit`;
 }
 
 async function main(): Promise<void> {

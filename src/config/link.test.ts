@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeLink, encodeLink, MAX_LINK_LENGTH, sanitizeSearch, type LinkState } from './link';
 import { PRESETS, presetConfig } from './presets';
-import { ACTIVATIONS, DATASETS, INITS, NORMS, OPTIMIZERS, PLACEMENTS, configSchema, type ExperimentConfig } from './schema';
+import { ACTIVATIONS, BN_NOISE_MAX, DATASETS, INITS, NORMS, OPTIMIZERS, PLACEMENTS, armName, configSchema, numericRange, type ExperimentConfig } from './schema';
 
 /** Numbers as a person or a slider would give them: a few significant digits, inside [lo, hi]. */
 const num = (lo: number, hi: number) =>
@@ -27,16 +27,20 @@ const change = fc
   )
   .filter((c) => Object.keys(c).length > 0);
 
-const arm = fc.record(
-  {
-    norm: fc.constantFrom(...NORMS),
-    learningRate: num(1e-5, 10),
-    initScale: num(1e-4, 10),
-    placement: fc.constantFrom(...PLACEMENTS),
-    label: fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim() === s && s.length > 0 && !/\p{Cc}/u.test(s)),
-  },
-  { requiredKeys: ['norm'] },
-);
+const arm = fc
+  .record(
+    {
+      norm: fc.constantFrom(...NORMS),
+      learningRate: num(1e-5, 10),
+      initScale: num(1e-4, 10),
+      placement: fc.constantFrom(...PLACEMENTS),
+      noise: num(0, BN_NOISE_MAX),
+      label: fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim() === s && s.length > 0 && !/\p{Cc}/u.test(s)),
+    },
+    { requiredKeys: ['norm'] },
+  )
+  // Noise after batch norm exists only in a batch-norm arm (the schema says so); elsewhere it is left out.
+  .map(({ noise, ...rest }) => (rest.norm === 'batch' && noise !== undefined ? { ...rest, noise } : rest));
 
 /** Random configurations that the schema accepts, with schedules of changes. */
 const validConfig: fc.Arbitrary<ExperimentConfig> = fc
@@ -64,10 +68,12 @@ const validConfig: fc.Arbitrary<ExperimentConfig> = fc
 describe('share links', () => {
   it('encode and decode 1,000 random valid configurations, with schedules, to the same value', () => {
     let withSchedule = 0;
+    let withNoise = 0;
     fc.assert(
       fc.property(validConfig, int(0, 100_000), (config, to) => {
         if (config.schedule.length) withSchedule++;
-        const state: LinkState = { config, to, backend: 'wasm', view: { layer: 0, theme: 'dark', logLoss: true, smoothing: 0.5, ...(to % 2 === 0 ? { projector: true } : {}), ...(to % 3 === 0 ? { embed: true } : {}) }, lesson: { name: 'high-lr', step: to % 5 } };
+        if (config.arms.some((a) => a.noise !== undefined)) withNoise++;
+        const state: LinkState = { config, to, backend: 'wasm', view: { layer: 0, theme: 'dark', logLoss: true, smoothing: 0.5, ...(to % 2 === 0 ? { projector: true } : {}), ...(to % 3 === 0 ? { embed: true } : {}), ...(to % 5 === 0 ? { distScope: 'layer' as const } : {}), ...(to % 7 === 0 ? { distMode: 'train' as const } : {}) }, lesson: { name: 'high-lr', step: to % 5 } };
         const read = decodeLink(encodeLink(state));
         expect(read.problems).toEqual([]);
         expect(read.config).toEqual(config);
@@ -78,6 +84,28 @@ describe('share links', () => {
       { numRuns: 1000, seed: 20261126 },
     );
     expect(withSchedule).toBeGreaterThan(300);
+    expect(withNoise).toBeGreaterThan(100);
+  });
+
+  it('carries an arm’s noise after batch norm, and names a bad one', () => {
+    const config = { ...presetConfig('ioffe-mnist'), arms: [{ norm: 'none' as const }, { norm: 'batch' as const }, { norm: 'batch' as const, noise: 1 }] };
+    const link = encodeLink({ config, view: {} });
+    expect(link).toBe('v=1&arm=none&arm=batch&arm=batch,noise:1');
+    expect(decodeLink(link)).toMatchObject({ config, problems: [] });
+    expect(armName(config.arms[2]!, config)).toBe('BN + noise 1');
+    // The bounds the sidebar's field reads off the schema.
+    expect(numericRange('arms.0.noise')).toEqual({ min: 0, max: BN_NOISE_MAX });
+    // Noise 0 is kept as written (the engine treats it as no noise, bit for bit).
+    expect(decodeLink('arm=batch,noise:0,lr:2').config.arms).toEqual([{ norm: 'batch', noise: 0, learningRate: 2 }]);
+    const typo = decodeLink('arm=none&arm=batch,noise:lots');
+    expect(typo.problems).toEqual(['arm 2 noise: "lots" is not a number; ignored']);
+    expect(typo.config.arms).toEqual([{ norm: 'none' }, { norm: 'batch' }]);
+    const tooMuch = decodeLink('arm=none&arm=batch,noise:50');
+    expect(tooMuch.problems).toEqual([`arm 2: arms.1.noise: must be at most ${BN_NOISE_MAX} (allowed 0 … ${BN_NOISE_MAX}); that setting ignored`]);
+    expect(tooMuch.config.arms).toEqual([{ norm: 'none' }, { norm: 'batch' }]);
+    const plainNoise = decodeLink('arm=none,noise:1&arm=batch');
+    expect(plainNoise.problems).toEqual(['arm 1: arms.0.noise: noise after batch norm needs a batch-norm arm; that setting ignored']);
+    expect(plainNoise.config.arms).toEqual([{ norm: 'none' }, { norm: 'batch' }]);
   });
 
   it('every preset opens from its own link, and the default lab needs no parameters at all', () => {
@@ -108,6 +136,39 @@ describe('share links', () => {
       { step: 500, set: { bnMode: 'inference', affine: false } },
     ]);
     expect(read).toMatchObject({ to: 800, backend: 'wasm', view: { layer: 1, theme: 'dark' } });
+  });
+
+  it('carries Convergence’s x axis as x=time, and a link without it (every version-1 link so far) plots steps', () => {
+    const config = presetConfig('ioffe-mnist');
+    const link = encodeLink({ config, to: 400, backend: 'wasm', view: { xAxis: 'seconds', logLoss: true } });
+    expect(link).toBe('v=1&preset=ioffe-mnist&to=400&be=wasm&log=1&x=time');
+    expect(decodeLink(link)).toMatchObject({ problems: [], config, to: 400, view: { xAxis: 'seconds', logLoss: true } });
+    // Steps are the default: not written, and read back as no choice at all (the lab then plots steps).
+    expect(encodeLink({ config, view: { xAxis: 'steps' } })).toBe('v=1&preset=ioffe-mnist');
+    expect(decodeLink('v=1&x=steps').view).toEqual({ xAxis: 'steps' });
+    expect(decodeLink('v=1&preset=bn-x5&to=800&be=wasm&layer=2&theme=dark').view.xAxis).toBeUndefined();
+    const bad = decodeLink('v=1&x=seconds');
+    expect(bad.view.xAxis).toBeUndefined();
+    expect(bad.problems).toEqual(['x: "seconds" is not steps or time; ignored']);
+  });
+
+  it('carries the distributions view’s choices (dscope=layer, dmode=train), and the pinned version-1 link decodes as it did', () => {
+    const config = presetConfig('ioffe-mnist');
+    const link = encodeLink({ config, to: 500, backend: 'wasm', view: { layer: 1, unit: 41, distScope: 'layer', distMode: 'train' } });
+    expect(link).toBe('v=1&preset=ioffe-mnist&to=500&be=wasm&layer=2&unit=42&dscope=layer&dmode=train');
+    expect(decodeLink(link)).toMatchObject({ problems: [], config, view: { layer: 1, unit: 41, distScope: 'layer', distMode: 'train' } });
+    expect(decodeLink('dscope=unit&dmode=inference').view).toEqual({ distScope: 'unit', distMode: 'inference' });
+    // The lab's defaults (one unit, inference mode) are not written by the page (linkStateOf leaves them out), and a
+    // link without them reads as no choice: the view then shows its default.
+    expect(decodeLink('v=1&preset=ioffe-mnist').view).toEqual({});
+    // Links written before these parameters existed decode exactly as before: no choice of scope or mode. They
+    // open on the lab's default view of the distributions (documented in link.ts and the README).
+    const pinned = decodeLink('v=1&preset=bn-x5&lr=0.3&bs=32&arm=none&arm=batch&at=500,mode:inference,affine:0&to=800&be=wasm&layer=2&unit=7&theme=dark');
+    expect(pinned.problems).toEqual([]);
+    expect(pinned.view).toEqual({ layer: 1, unit: 6, theme: 'dark' });
+    const bad = decodeLink('dscope=neuron&dmode=eval');
+    expect(bad.view).toEqual({});
+    expect(bad.problems).toEqual(['dscope: "neuron" is not unit or layer; ignored', 'dmode: "eval" is not train or inference; ignored']);
   });
 
   it('a teacher can type the common knobs by hand', () => {

@@ -33,16 +33,31 @@ export const DEFAULT_PRESET = 'ioffe-mnist';
 export const VIEW_NAMES = ['convergence', 'distributions', 'boundary', 'network', 'ics', 'inspector'] as const;
 export type ViewName = (typeof VIEW_NAMES)[number];
 export const BACKEND_NAMES = ['webgl', 'wasm', 'cpu'] as const;
+/** What Convergence plots against: steps, or each arm's training seconds on this machine. */
+export type ConvergenceAxis = 'steps' | 'seconds';
+/** The link's word for each axis: `x=time` reads better in an address than `x=seconds`. */
+const X_AXIS_WORDS: Record<ConvergenceAxis, string> = { steps: 'steps', seconds: 'time' };
 
 /** The view state a link carries: what the sender was looking at. */
 export interface LinkView {
   /** 0-based hidden layer. */
   layer?: number;
-  /** One unit of that layer, or null for the whole layer. */
+  /** The unit of that layer picked in the views (the distributions view's one unit, the inspector's unit). */
   unit?: number | null;
+  /**
+   * Activation distributions: one unit or the whole layer pooled (`dscope=layer`), batch norm in training mode
+   * (`dmode=train`) or inference mode. Absent means the lab's default, one unit in inference mode (what Ioffe &
+   * Szegedy's Figure 1b–c plots). Links written before these existed carry neither, so they now open on that default
+   * rather than on the whole layer in training mode they showed then: the configuration and the run are the same,
+   * and the two controls above the view name what is shown.
+   */
+  distScope?: 'unit' | 'layer';
+  distMode?: 'train' | 'inference';
   theme?: 'light' | 'dark';
   logLoss?: boolean;
   smoothing?: number;
+  /** Convergence's x axis: training steps (the default) or each arm's own training seconds (`x=time`). */
+  xAxis?: ConvergenceAxis;
   /** The views shown; absent means all. */
   views?: ViewName[];
   /** Projector mode: large type, thick lines, the chosen views fitted to the screen. */
@@ -111,7 +126,7 @@ const CHANGE_FIELDS: readonly { key: string; field: keyof ScheduleChange; kind: 
 ];
 
 /** Parameters that are not configuration: the view, the replay, the page. */
-const OTHER_KEYS = new Set(['v', 'preset', 'arm', 'at', 'to', 'be', 'layer', 'unit', 'theme', 'log', 'smooth', 'views', 'mainthread', 'lesson', 'lstep', 'projector', 'embed']);
+const OTHER_KEYS = new Set(['v', 'preset', 'arm', 'at', 'to', 'be', 'layer', 'unit', 'dscope', 'dmode', 'theme', 'log', 'smooth', 'x', 'views', 'mainthread', 'lesson', 'lstep', 'projector', 'embed']);
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
@@ -159,13 +174,14 @@ function formatValue(v: unknown): string {
   return String(v);
 }
 
-// ---- arms and schedule: `arm=batch,lr:2.5,label:BN ×5` and `at=300,lr:0.05,bs:8` ----
+// ---- arms and schedule: `arm=batch,lr:2.5,label:BN ×5`, `arm=batch,noise:1` and `at=300,lr:0.05,bs:8` ----
 
 function encodeArm(arm: ArmConfig): string {
   const parts: string[] = [arm.norm];
   if (arm.learningRate !== undefined) parts.push(`lr:${arm.learningRate}`);
   if (arm.initScale !== undefined) parts.push(`scale:${arm.initScale}`);
   if (arm.placement !== undefined) parts.push(`place:${arm.placement}`);
+  if (arm.noise !== undefined) parts.push(`noise:${arm.noise}`);
   // Only the characters of the arm's own grammar are escaped; the query encoding does the rest.
   if (arm.label !== undefined) parts.push(`label:${arm.label.replace(/%/g, '%25').replace(/,/g, '%2C').replace(/:/g, '%3A')}`);
   return parts.join(',');
@@ -195,6 +211,10 @@ function decodeArm(raw: string, problems: string[], n: number): ArmConfig | null
       const r = readValue(value, { type: 'enum', values: PLACEMENTS });
       if (r.ok) arm.placement = r.value as ArmConfig['placement'];
       else problems.push(`${where} place: ${r.why}; ignored`);
+    } else if (key === 'noise') {
+      const r = readValue(value, { type: 'number' });
+      if (r.ok) arm.noise = r.value as number;
+      else problems.push(`${where} noise: ${r.why}; ignored`);
     } else if (key === 'label') {
       let label: string;
       try {
@@ -284,9 +304,12 @@ export function encodeLink(state: LinkState): string {
   const v = state.view;
   if (v.layer !== undefined) params.push(['layer', String(v.layer + 1)]);
   if (v.unit !== undefined && v.unit !== null) params.push(['unit', String(v.unit + 1)]);
+  if (v.distScope) params.push(['dscope', v.distScope]);
+  if (v.distMode) params.push(['dmode', v.distMode]);
   if (v.theme) params.push(['theme', v.theme]);
   if (v.logLoss) params.push(['log', '1']);
   if (v.smoothing) params.push(['smooth', String(v.smoothing)]);
+  if (v.xAxis === 'seconds') params.push(['x', X_AXIS_WORDS.seconds]);
   if (v.views && v.views.length < VIEW_NAMES.length) params.push(['views', v.views.join(',')]);
   if (v.projector) params.push(['projector', '1']);
   if (v.embed) params.push(['embed', '1']);
@@ -462,6 +485,16 @@ function readView(once: (k: string) => string | null, problems: string[], config
   };
   int('layer', 1, config.model.depth, (v) => (view.layer = v - 1));
   int('unit', 1, config.model.width, (v) => (view.unit = v - 1));
+  const scope = once('dscope');
+  if (scope !== null) {
+    if (scope === 'unit' || scope === 'layer') view.distScope = scope;
+    else problems.push(`dscope: ${quote(scope)} is not unit or layer; ignored`);
+  }
+  const mode = once('dmode');
+  if (mode !== null) {
+    if (mode === 'train' || mode === 'inference') view.distMode = mode;
+    else problems.push(`dmode: ${quote(mode)} is not train or inference; ignored`);
+  }
   const theme = once('theme');
   if (theme !== null) {
     if (theme === 'light' || theme === 'dark') view.theme = theme;
@@ -478,6 +511,12 @@ function readView(once: (k: string) => string | null, problems: string[], config
     const r = readValue(smooth, { type: 'number' });
     if (r.ok && (r.value as number) >= 0 && (r.value as number) < 1) view.smoothing = r.value as number;
     else problems.push(`smooth: ${r.ok ? `${String(r.value)} is outside 0 … 0.99` : r.why}; ignored`);
+  }
+  const x = once('x');
+  if (x !== null) {
+    const axis = (Object.keys(X_AXIS_WORDS) as ConvergenceAxis[]).find((a) => X_AXIS_WORDS[a] === x);
+    if (axis) view.xAxis = axis;
+    else problems.push(`x: ${quote(x)} is not steps or time; ignored`);
   }
   for (const key of ['projector', 'embed'] as const) {
     const raw = once(key);

@@ -45,6 +45,26 @@ function definedOnly(set: ScheduleChange): Partial<SettingsInForce> {
   return Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined)) as Partial<SettingsInForce>;
 }
 
+/** Running averages whose starting values weigh at most this much are "warm": they describe the data, not the start. */
+export const WARM_SHARE = 0.01;
+
+/**
+ * The first step from which batch norm's running averages give their starting values (mean 0, variance 1) a weight
+ * of at most `share`, or null if they still weigh more after `upTo` steps. Each training step keeps (1 − m) of them,
+ * m the running-statistics momentum in force (PyTorch's convention); in inference mode they are frozen and keep it
+ * all. At m = 0.1 that is step 44; at m = 0.001, step 4,603. Until then inference mode normalizes with numbers that are
+ * partly the starting values, and at step 0 with exactly them, which normalizes nothing.
+ */
+export function warmStep(config: ExperimentConfig, upTo: number, share = WARM_SHARE): number | null {
+  let weight = 1;
+  for (let step = 0; step < upTo; step++) {
+    const s = settingsAt(config, step);
+    if (s.bnMode !== 'inference') weight *= 1 - s.bnMomentum;
+    if (weight <= share) return step + 1;
+  }
+  return null;
+}
+
 /**
  * The configuration with `key` set to `value` from `step` on: merged into an event already at that step, later
  * events kept. Validated by the schema (throws ConfigError, e.g. optimizer momentum under Adam).

@@ -30,6 +30,13 @@ describe('configuration schema', () => {
     expect(() => parseConfig({ dataset: { name: 'xor' }, model: { kind: 'cnn' } })).toThrow('model.kind: the CNN needs image input');
   });
 
+  it('refuses a batch larger than the training set, at the start or from a step on', () => {
+    expect(parseConfig({ batchSize: 1000 }).batchSize).toBe(1000);
+    expect(() => parseConfig({ dataset: { name: 'spirals' }, batchSize: 1000 })).toThrow('batchSize: a batch can hold at most the 800 training examples of "spirals"');
+    expect(parseConfig({ dataset: { name: 'spirals' }, batchSize: 800 }).batchSize).toBe(800);
+    expect(() => parseConfig({ dataset: { name: 'xor' }, schedule: [{ step: 10, set: { batchSize: 900 } }] })).toThrow('schedule.0.set.batchSize: a batch can hold at most the 800');
+  });
+
   it('reads numeric ranges off the schema for the UI’s sliders', () => {
     expect(numericRange('optimizer.learningRate')).toEqual({ min: 1e-5, max: 10 });
     expect(numericRange('normalization.momentum')).toEqual({ min: 0.001, max: 1 });

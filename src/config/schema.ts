@@ -25,6 +25,20 @@ export type Placement = (typeof PLACEMENTS)[number];
 const num = (min: number, max: number) => z.number().finite().min(min).max(max);
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
+/** The most channels a CNN layer may have (model.width's own bound, 512, is for MLP units). */
+export const CNN_MAX_WIDTH = 64;
+
+/**
+ * Training examples per dataset: the digits' split is fixed when `public/data/mnist.bin` is built
+ * (scripts/convert-mnist.mjs, NUM_TRAIN) and the 2-D sets draw 800 (engine/data/synthetic.ts). A batch can't be larger.
+ */
+export function trainExamples(dataset: (typeof DATASETS)[number]): number {
+  return dataset === 'mnist' ? 8000 : 800;
+}
+
+/** The strongest noise an arm may inject after batch norm: shifts up to ±5, scales from 1/6 to 6. */
+export const BN_NOISE_MAX = 5;
+
 export const armSchema = z.strictObject({
   /** Shown in legends; defaults to a name derived from the settings ("BN", "plain"). */
   label: z.string().min(1).max(40).optional(),
@@ -35,7 +49,14 @@ export const armSchema = z.strictObject({
   initScale: num(1e-4, 10).optional(),
   /** Where this arm's normalization sits; falls back to normalization.placement. */
   placement: z.enum(PLACEMENTS).optional(),
-});
+  /**
+   * Santurkar et al.'s (2018, §2.1) "noisy" batch norm: in training, each batch-norm output unit is scaled and
+   * shifted by random amounts drawn anew at every step, of this strength n (shift ~ U(−n, n), scale between
+   * 1/(1 + n) and 1 + n; src/engine/norm/noise.ts). 0 or absent: off. Batch-norm arms only.
+   */
+  noise: num(0, BN_NOISE_MAX).optional(),
+})
+  .refine((a) => a.noise === undefined || a.norm === 'batch', { message: 'noise after batch norm needs a batch-norm arm', path: ['noise'] });
 
 /**
  * A change applied from a given step on, without restarting the run (a learning-rate drop at step 300). Only the
@@ -150,11 +171,20 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['schedule', i, 'set', 'momentum'], message: 'the optimizer momentum applies to optimizer "momentum" only' });
       }
     });
+    const examples = trainExamples(c.dataset.name);
+    if (c.batchSize > examples) {
+      ctx.addIssue({ code: 'custom', path: ['batchSize'], message: `a batch can hold at most the ${examples} training examples of "${c.dataset.name}"` });
+    }
+    c.schedule.forEach((e, i) => {
+      if (e.set.batchSize !== undefined && e.set.batchSize > examples) {
+        ctx.addIssue({ code: 'custom', path: ['schedule', i, 'set', 'batchSize'], message: `a batch can hold at most the ${examples} training examples of "${c.dataset.name}"` });
+      }
+    });
     if (c.model.kind === 'cnn' && c.dataset.name !== 'mnist') {
       ctx.addIssue({ code: 'custom', path: ['model', 'kind'], message: 'the CNN needs image input: use dataset "mnist"' });
     }
-    if (c.model.kind === 'cnn' && c.model.width > 64) {
-      ctx.addIssue({ code: 'custom', path: ['model', 'width'], message: 'a CNN has at most 64 channels per layer here' });
+    if (c.model.kind === 'cnn' && c.model.width > CNN_MAX_WIDTH) {
+      ctx.addIssue({ code: 'custom', path: ['model', 'width'], message: `a CNN has at most ${CNN_MAX_WIDTH} channels per layer here` });
     }
   });
 
@@ -198,42 +228,34 @@ function rangeHint(field: string, root: z.ZodType): string {
   return r ? ` (allowed ${r.min} … ${r.max})` : '';
 }
 
-interface NumberCheck {
-  _zod: { def: { check: string; value: number; inclusive?: boolean } };
-}
-
-/** The [min, max] of a numeric field of the schema, by dotted path, for messages and the UI's sliders. */
+/**
+ * The [min, max] of a numeric field of the schema, by dotted path ("optimizer.learningRate", "arms.0.initScale"),
+ * for messages and the UI's controls. Read through zod's public API (ZodObject.shape, ZodArray.element, unwrap(),
+ * ZodNumber.minValue/maxValue), so a zod upgrade that reshapes its internals cannot silently break the bounds.
+ */
 export function numericRange(field: string, root: z.ZodType = configSchema): { min: number; max: number } | null {
-  let node: unknown = root;
+  let node: z.ZodType = root;
   for (const key of field.split('.')) {
     node = unwrap(node);
-    const shape = (node as { shape?: Record<string, unknown> }).shape;
-    if (shape && key in shape) node = shape[key];
-    else if (/^\d+$/.test(key) && (node as { element?: unknown }).element) node = (node as { element: unknown }).element;
+    if (node instanceof z.ZodObject && Object.hasOwn(node.shape, key)) node = node.shape[key] as z.ZodType;
+    else if (node instanceof z.ZodArray && /^\d+$/.test(key)) node = node.element as z.ZodType;
     else return null;
   }
   node = unwrap(node);
-  const checks = (node as { _zod?: { def?: { checks?: NumberCheck[] } } })._zod?.def?.checks;
-  if (!checks) return null;
-  let min = -Infinity;
-  let max = Infinity;
-  for (const c of checks) {
-    if (c._zod.def.check === 'greater_than') min = c._zod.def.value;
-    if (c._zod.def.check === 'less_than') max = c._zod.def.value;
-  }
+  if (!(node instanceof z.ZodNumber)) return null;
+  const min = node.minValue ?? -Infinity;
+  const max = node.maxValue ?? Infinity;
   return Number.isFinite(min) || Number.isFinite(max) ? { min, max } : null;
 }
 
-function unwrap(node: unknown): unknown {
-  let n = node as { _zod?: { def?: { type?: string; innerType?: unknown; in?: unknown; schema?: unknown } } };
+/** The schema under defaults, optionals and pipes: the one that holds the field's own checks. */
+function unwrap(node: z.ZodType): z.ZodType {
   for (let i = 0; i < 8; i++) {
-    const def = n?._zod?.def;
-    if (!def) break;
-    if (def.type === 'default' || def.type === 'optional' || def.type === 'nullable' || def.type === 'prefault') n = def.innerType as typeof n;
-    else if (def.type === 'pipe') n = def.in as typeof n;
+    if (node instanceof z.ZodDefault || node instanceof z.ZodPrefault || node instanceof z.ZodOptional || node instanceof z.ZodNullable) node = node.unwrap() as z.ZodType;
+    else if (node instanceof z.ZodPipe) node = node.in as z.ZodType;
     else break;
   }
-  return n;
+  return node;
 }
 
 /** Validates unknown input (a URL, a CLI flag set, a preset) into a complete configuration, or throws ConfigError. */
@@ -250,5 +272,6 @@ export function armName(arm: ArmConfig, config: ExperimentConfig): string {
   const lr = arm.learningRate !== undefined && arm.learningRate !== config.optimizer.learningRate ? ` lr ${arm.learningRate}` : '';
   const scale = arm.initScale !== undefined && arm.initScale !== config.init.scale ? ` ${config.init.scheme === 'gaussian' ? 'std' : 'gain'} ${arm.initScale}` : '';
   const place = arm.norm !== 'none' && arm.placement !== undefined && arm.placement !== config.normalization.placement ? ` ${arm.placement}` : '';
-  return base + place + lr + scale;
+  const noise = arm.norm === 'batch' && arm.noise ? ` + noise ${arm.noise}` : '';
+  return base + noise + place + lr + scale;
 }

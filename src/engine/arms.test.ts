@@ -1,10 +1,10 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from './tf';
 import '@tensorflow/tfjs-backend-cpu';
 import type { ExperimentConfigInput } from '../config/schema';
 import { armName, parseConfig } from '../config/schema';
-import { LockstepTrainer } from './trainer';
-import { configAndData } from './testing/fixtures';
+import type { LockstepTrainer } from './trainer';
+import { trainerFixture } from './testing/fixtures';
 
 const base: ExperimentConfigInput = {
   seed: 2,
@@ -16,21 +16,11 @@ const base: ExperimentConfigInput = {
   probe: { interval: 5, batchSize: 32, bins: 8, range: 4 },
 };
 
-let live: LockstepTrainer[] = [];
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-afterEach(() => {
-  live.forEach((t) => t.dispose());
-  live = [];
-});
-
-async function trainer(arms: ExperimentConfigInput['arms']): Promise<LockstepTrainer> {
-  const { config, dataset } = await configAndData({ ...base, arms });
-  const t = new LockstepTrainer(config, dataset);
-  live.push(t);
-  return t;
-}
+const fixture = trainerFixture();
+const trainer = (arms: ExperimentConfigInput['arms']) => fixture.trainer({ ...base, arms });
 
 const weightsOf = (t: LockstepTrainer, arm: number) =>
   t.arms[arm]!.params.filter((_, i) => t.arms[arm]!.layout[i]!.role === 'weight').flatMap((p) => Array.from(p.dataSync()));

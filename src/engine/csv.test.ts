@@ -98,7 +98,13 @@ describe('historyToCsv', () => {
     const text = historyToCsv(history(['a ",b', '=1+1']));
     const rows = parseCsv(text);
     const header = rows[0]!;
-    expect(header).toEqual(['arm', 'step', 'trainLoss', 'testLoss', 'testAccuracy', 'layer', 'p5', 'p15', 'p50', 'p85', 'p95', 'mean', 'std', 'inputMean', 'inputVariance', 'gradNorm', 'icsL2', 'icsCos']);
+    expect(header).toEqual([
+      ...['arm', 'step', 'trainLoss', 'testLoss', 'testAccuracy', 'layer', 'p5', 'p15', 'p50', 'p85', 'p95', 'mean', 'std', 'inputMean', 'inputVariance', 'gradNorm', 'icsL2', 'icsCos'],
+      ...['inferenceP5', 'inferenceP15', 'inferenceP50', 'inferenceP85', 'inferenceP95', 'inferenceMean', 'inferenceStd'],
+    ]);
+    // Arms without batch norm: inference mode is the same computation, so its columns repeat training mode's.
+    expect(rows[1]![header.indexOf('inferenceP5')]).toBe('-1.5');
+    expect(rows[1]![header.indexOf('inferenceMean')]).toBe('-0.125');
     // 2 arms × 2 probes × 2 layers, each with the header's column count.
     expect(rows).toHaveLength(1 + 2 * 2 * 2);
     for (const row of rows) expect(row).toHaveLength(header.length);

@@ -5,12 +5,12 @@ import { presetConfig } from '../config/presets';
 import { loadDataset } from './data/load';
 import { LockstepTrainer } from './trainer';
 import { runLockstep } from './run';
-import { appendProbe, bandTravel, createHistory, meanOf, valueAt } from './history';
+import { appendProbe, createHistory, layerDrift, meanOf, valueAt } from './history';
 import { readMnistBytes } from './testing/fixtures';
 
 // The science, end to end: the ioffe-mnist preset for the full 3,000 steps of the README (about a minute on wasm).
 describe('Ioffe & Szegedy Figure 1 (ioffe-mnist, 3000 steps, wasm)', () => {
-  it('batch norm is ahead in test accuracy, and the plain net’s 15–85 band of the last sigmoid input moves more', async () => {
+  it('batch norm is ahead in test accuracy, and the median of the plain net’s last sigmoid input moves further', async () => {
     await tf.setBackend('wasm');
     const config = presetConfig('ioffe-mnist');
     const trainer = new LockstepTrainer(config, await loadDataset(config, readMnistBytes));
@@ -25,6 +25,10 @@ describe('Ioffe & Szegedy Figure 1 (ioffe-mnist, 3000 steps, wasm)', () => {
     expect(meanOf(bn.testAccuracy.slice(1))).toBeGreaterThan(meanOf(plain.testAccuracy.slice(1)));
     expect(bn.testAccuracy[bn.testAccuracy.length - 1]).toBeGreaterThan(0.9);
     const last = config.model.depth - 1;
-    expect(bandTravel(plain.layers[last]!)).toBeGreaterThan(1.5 * bandTravel(bn.layers[last]!));
+    // Net displacement of the pooled median from step 0 to 3,000 (seed 1: plain −0.59; BN −0.12 in training mode,
+    // −0.13 in inference mode), in either of batch norm's modes.
+    for (const mode of ['train', 'inference'] as const) {
+      expect(Math.abs(layerDrift(plain.steps, plain.layers[last]!, mode).medianShift)).toBeGreaterThan(2.5 * Math.abs(layerDrift(bn.steps, bn.layers[last]!, mode).medianShift));
+    }
   }, 600_000); // 3,000 steps: ~70 s on a busy 2-core machine; sized for one three times slower.
 });

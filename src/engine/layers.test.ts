@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 
 /** Float64 3×3 'same' convolution (TensorFlow's padding: the odd pixel goes at the end), NHWC, plain loops. */
-function convReference(x: Float32Array, [b, h, w, c]: number[], k: Float32Array, units: number, stride: number): Float64Array {
+function convReference(x: Float32Array, [b, h, w, c]: [number, number, number, number], k: Float32Array, units: number, stride: number): Float64Array {
   const oh = Math.ceil(h / stride);
   const ow = Math.ceil(w / stride);
   const padTop = Math.floor(Math.max((oh - 1) * stride + 3 - h, 0) / 2);
@@ -53,7 +53,7 @@ describe('dense', () => {
 });
 
 describe.each([1, 2] as const)('conv3x3 with stride %i', (stride) => {
-  for (const shape of [[2, 6, 6, 3], [1, 7, 5, 2]]) {
+  for (const shape of [[2, 6, 6, 3], [1, 7, 5, 2]] as [number, number, number, number][]) {
     it(`forward on ${shape.join('×')} matches a float64 'same' convolution`, () => {
       const x = randomArray(shape.reduce((a, b) => a * b, 1), 4);
       const k = randomArray(9 * shape[3]! * 4, 5);

@@ -1,6 +1,7 @@
 import type { Activation, ArmConfig, ExperimentConfig, NormKind, Placement } from '../config/schema';
 import { tf, type Tensor } from './tf';
 import { batchNorm, batchNormInference } from './norm/batch';
+import { applyBnNoise, bnNoiseDraw, type BnNoiseSpec } from './norm/noise';
 import { layerNorm } from './norm/layer';
 import { gaussianArray, initStd } from './init';
 import { createRng } from './random';
@@ -61,6 +62,8 @@ export interface ArmSpec {
   readonly affine: boolean;
   readonly epsilon: number;
   readonly activation: Activation;
+  /** Santurkar et al.'s noise after each batch-norm layer (training mode only), or null. */
+  readonly noise: BnNoiseSpec | null;
 }
 
 export function armSpec(arm: ArmConfig, config: ExperimentConfig): ArmSpec {
@@ -70,6 +73,7 @@ export function armSpec(arm: ArmConfig, config: ExperimentConfig): ArmSpec {
     affine: config.normalization.affine,
     epsilon: config.normalization.epsilon,
     activation: config.activation,
+    noise: arm.norm === 'batch' && arm.noise ? { strength: arm.noise, seed: config.seed } : null,
   };
 }
 
@@ -153,7 +157,11 @@ export interface RunningStats {
   variance: Tensor;
 }
 
-export type Mode = { kind: 'train' } | { kind: 'inference'; running: readonly (RunningStats | null)[] };
+/**
+ * Training mode normalizes with the batch's statistics; `step` (0-based, the training step the pass belongs to)
+ * picks the noise of a noisy batch-norm arm, which a training-mode pass of such an arm must name.
+ */
+export type Mode = { kind: 'train'; step?: number } | { kind: 'inference'; running: readonly (RunningStats | null)[] };
 
 /**
  * The forward pass of one arm. `params` follows `layout`. In training mode batch norm uses the batch's statistics
@@ -187,9 +195,13 @@ export function forward(
       if (spec.norm === 'layer') return layerNorm(t, gamma, beta, { epsilon: spec.epsilon });
       if (mode.kind === 'train') {
         capture?.normInputs.push(t);
-        const y = batchNorm(t, gamma, beta, { epsilon: spec.epsilon });
+        let y = batchNorm(t, gamma, beta, { epsilon: spec.epsilon });
         const tap = taps?.[i];
-        return tap ? tf.add(y, tap) : y;
+        if (tap) y = tf.add(y, tap);
+        // The tap sits before the noise: its gradient stays batch norm's own ∂ℓ/∂y, as the inspector shows it.
+        if (!spec.noise) return y;
+        if (mode.step === undefined) throw new Error('a noisy batch-norm arm needs the training step in training mode');
+        return applyBnNoise(y, bnNoiseDraw(spec.noise, mode.step, i, l.units));
       }
       const run = mode.running[i];
       if (!run) throw new Error(`no running statistics for batch-norm layer ${i}`);

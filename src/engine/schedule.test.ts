@@ -1,10 +1,10 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from './tf';
 import '@tensorflow/tfjs-backend-cpu';
 import type { ExperimentConfigInput, ScheduleEvent } from '../config/schema';
-import { LockstepTrainer } from './trainer';
+import type { LockstepTrainer } from './trainer';
 import { BatchSampler } from './batches';
-import { configAndData } from './testing/fixtures';
+import { trainerFixture } from './testing/fixtures';
 
 /** A small spirals net: fast on the cpu backend, with a batch-norm arm and a plain one. */
 const base: ExperimentConfigInput = {
@@ -19,21 +19,11 @@ const base: ExperimentConfigInput = {
   probe: { interval: 5, batchSize: 32, bins: 8, range: 4 },
 };
 
-let live: LockstepTrainer[] = [];
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-afterEach(() => {
-  live.forEach((t) => t.dispose());
-  live = [];
-});
-
-async function trainer(schedule: ScheduleEvent[], extra: Partial<ExperimentConfigInput> = {}): Promise<LockstepTrainer> {
-  const { config, dataset } = await configAndData({ ...base, ...extra, schedule });
-  const t = new LockstepTrainer(config, dataset);
-  live.push(t);
-  return t;
-}
+const fixture = trainerFixture();
+const trainer = (schedule: ScheduleEvent[], extra: Partial<ExperimentConfigInput> = {}) => fixture.trainer({ ...base, ...extra, schedule });
 
 const weights = (t: LockstepTrainer, arm: number, role = 'weight') =>
   t.arms[arm]!.params.filter((_, i) => t.arms[arm]!.layout[i]!.role === role).map((p) => p.dataSync().slice());

@@ -1,16 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tf } from './tf';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import type { ExperimentConfigInput } from '../config/schema';
-import { LockstepTrainer } from './trainer';
 import { runLockstep } from './run';
 import { crossEntropy, forward, type ForwardCapture } from './model';
-import { appendProbe, createHistory, type ArmHistory } from './history';
 import type { ProbeSnapshot } from './probes/types';
 import { PERCENTILES } from './probes/distribution';
 import { percentileReference, relativeError } from './testing/reference';
-import { configAndData } from './testing/fixtures';
+import { trainerFixture } from './testing/fixtures';
 
 const smallMnist: ExperimentConfigInput = {
   seed: 3,
@@ -33,25 +31,7 @@ const spirals3: ExperimentConfigInput = {
   probe: { interval: 10, batchSize: 64, bins: 16, range: 8 },
 };
 
-let live: LockstepTrainer[] = [];
-afterEach(() => {
-  live.forEach((t) => t.dispose());
-  live = [];
-});
-
-async function trainer(input: ExperimentConfigInput): Promise<LockstepTrainer> {
-  const { config, dataset } = await configAndData(input);
-  const t = new LockstepTrainer(config, dataset);
-  live.push(t);
-  return t;
-}
-
-async function history(input: ExperimentConfigInput, steps: number): Promise<ArmHistory[]> {
-  const t = await trainer(input);
-  const h = createHistory(t.arms.map((a) => ({ name: a.name, norm: a.spec.norm })), t.architecture.hidden.map((l) => l.units));
-  await runLockstep(t, steps, { onProbe: (s) => appendProbe(h, s) });
-  return h;
-}
+const { trainer, history, release } = trainerFixture();
 
 describe.each(['cpu', 'wasm'])('determinism on %s', (backend) => {
   it('two runs of the same configuration give identical loss histories, bit for bit', async () => {
@@ -133,8 +113,7 @@ describe('lockstep trainer', () => {
     await runLockstep(t, 510, { onProbe: () => probes++ });
     expect(probes).toBe(50);
     expect(tf.memory().numTensors).toBe(afterStart);
-    t.dispose();
-    live = live.filter((x) => x !== t);
+    release(t);
     expect(tf.memory().numTensors).toBe(before);
   });
 

@@ -5,8 +5,9 @@ import { armSpec, buildArchitecture, crossEntropy, forward, initialValues, param
 import { batchMoments, batchNormAxes, updateRunningStats } from './norm/batch';
 import { standardizeBackward } from './norm/standardize';
 import { createOptimizer, type Optimizer } from './optimizers';
-import { rowHistograms, rowPercentiles, unitsBySamples } from './probes/distribution';
+import { distributionTensors, readDistributions } from './probes/distribution';
 import type { ArmProbe, BatchNormInspection, BoundaryGrid, LayerProbe, ProbeSnapshot } from './probes/types';
+import { isSampledStep, isSynchronousBackend, StepTimer } from './stepTiming';
 import { tf, type Tensor } from './tf';
 
 /**
@@ -32,6 +33,8 @@ class Arm {
   readonly lossSum: tf.Variable;
   stepsSinceProbe = 0;
   divergedAt: number | null = null;
+  /** This arm's time per training step on this machine (never read by training: see stepTiming.ts). */
+  readonly timer = new StepTimer();
 
   constructor(
     readonly name: string,
@@ -128,6 +131,8 @@ export class LockstepTrainer implements TrainerInfo {
   constructor(
     readonly config: ExperimentConfig,
     readonly dataset: Dataset,
+    /** The clock that times each arm's steps, in ms (injectable for tests); it never changes what is computed. */
+    private readonly clock: () => number = () => performance.now(),
   ) {
     this.architecture = buildArchitecture(config, dataset.inputShape, dataset.numClasses);
     this.optimizer = createOptimizer(config.optimizer);
@@ -209,11 +214,20 @@ export class LockstepTrainer implements TrainerInfo {
   trainStep(): void {
     this.applyDueEvents();
     const indices = this.sampler.next();
+    // Each arm's step is timed on its own (the shared batch upload is no arm's cost). On WebGL a timed step waits for
+    // the GPU before and after (a one-number read-back), and only some steps are timed; cpu and wasm need no wait.
+    const synchronous = isSynchronousBackend(tf.getBackend());
+    const timed = isSampledStep(this.stepCount, synchronous);
     tf.tidy(() => {
       const { x, y } = this.uploadBatch(indices);
+      if (timed && !synchronous) tf.slice(x, [0, 0], [1, 1]).dataSync();
       for (const arm of this.arms) {
         if (arm.divergedAt !== null) continue;
+        const t0 = timed ? this.clock() : 0;
         this.stepArm(arm, x, y);
+        if (!timed) continue;
+        if (!synchronous) arm.lossSum.dataSync();
+        arm.timer.add(this.clock() - t0);
       }
     });
     this.stepCount++;
@@ -223,7 +237,7 @@ export class LockstepTrainer implements TrainerInfo {
     const capture: ForwardCapture = { preActivations: [], inputs: [], normInputs: [] };
     const moments: { mean: Tensor; variance: Tensor; count: number }[] = [];
     // Batch norm switched to inference mode by the schedule: normalize with the (now frozen) running statistics.
-    const mode = this.live.bnMode === 'inference' ? { kind: 'inference' as const, running: arm.runningTensors() } : { kind: 'train' as const };
+    const mode = this.live.bnMode === 'inference' ? { kind: 'inference' as const, running: arm.runningTensors() } : { kind: 'train' as const, step: this.stepCount };
     const lossFn = (...ps: Tensor[]): Tensor => {
       capture.normInputs.length = 0;
       const logits = forward(this.architecture, arm.spec, arm.layout, ps, x, mode, capture);
@@ -260,18 +274,22 @@ export class LockstepTrainer implements TrainerInfo {
   }
 
   /**
-   * Measures every arm without changing the run: distributions over the fixed probe batch, test loss and
-   * accuracy (inference mode), and, on the next training batch (peeked, not consumed), gradient norms, batch-norm
-   * moments and internal covariate shift. One read-back per arm.
+   * Measures every arm without changing the run: distributions over the fixed probe batch (batch norm in training
+   * mode, and in inference mode too for batch-norm arms), test loss and accuracy (inference mode), and, on the next
+   * training batch (peeked, not consumed), gradient norms, batch-norm moments and internal covariate shift. One
+   * read-back per arm.
    */
   async probe(): Promise<ProbeSnapshot> {
     const indices = this.sampler.peek();
     const arms: ArmProbe[] = [];
-    for (const arm of this.arms) arms.push(await this.probeArm(arm, indices));
+    for (const arm of this.arms) {
+      const trained = arm.stepsSinceProbe;
+      arms.push({ ...(await this.probeArm(arm, indices)), timing: arm.timer.settle(trained) });
+    }
     return { step: this.stepCount, arms };
   }
 
-  private async probeArm(arm: Arm, batchIndices: Int32Array): Promise<ArmProbe> {
+  private async probeArm(arm: Arm, batchIndices: Int32Array): Promise<Omit<ArmProbe, 'timing'>> {
     const { bins, range } = this.config.probe;
     const hidden = this.architecture.hidden;
     const L = hidden.length;
@@ -281,9 +299,13 @@ export class LockstepTrainer implements TrainerInfo {
       const running = arm.runningTensors();
       const inference = { kind: 'inference' as const, running };
       // Fixed probe batch, training mode: the nonlinearity's input as training sees it, batch norm using the probe
-      // batch's own statistics (inference mode would show the not-yet-warm running averages early on).
+      // batch's own statistics, so a BN unit's input has mean β and standard deviation γ by construction.
       const probeCap: ForwardCapture = { preActivations: [], inputs: [], normInputs: [] };
-      forward(this.architecture, arm.spec, arm.layout, arm.params, this.probeX, { kind: 'train' }, probeCap);
+      forward(this.architecture, arm.spec, arm.layout, arm.params, this.probeX, { kind: 'train', step: this.stepCount }, probeCap);
+      // And in inference mode (the running averages: the network as the test set sees it), where batch norm's band
+      // can move. Without batch norm the two modes are the same computation: done once, read as both.
+      const inferenceCap: ForwardCapture | null = arm.spec.norm === 'batch' ? { preActivations: [], inputs: [], normInputs: [] } : null;
+      if (inferenceCap) forward(this.architecture, arm.spec, arm.layout, arm.params, this.probeX, inference, inferenceCap);
       // Test set, inference mode, in chunks: a CNN's activations for all 2,000 digits at once would take
       // hundreds of MB (GPU textures on webgl).
       let lossSum: Tensor = tf.scalar(0);
@@ -303,7 +325,7 @@ export class LockstepTrainer implements TrainerInfo {
       const { x, y } = this.uploadBatch(batchIndices);
       const batchCap: ForwardCapture = { preActivations: [], inputs: [], normInputs: [] };
       const lossAt = (ps: readonly Tensor[], cap?: ForwardCapture, taps?: readonly Tensor[]) =>
-        crossEntropy(forward(this.architecture, arm.spec, arm.layout, ps, x, { kind: 'train' }, cap, taps), y, this.architecture.numClasses);
+        crossEntropy(forward(this.architecture, arm.spec, arm.layout, ps, x, { kind: 'train', step: this.stepCount }, cap, taps), y, this.architecture.numClasses);
       // Batch-norm arms get zero taps on each layer's output, whose gradients are the layers' ∂ℓ/∂y.
       const isBN = arm.spec.norm === 'batch';
       const taps = isBN ? hidden.map((l) => tf.zeros([batchIndices.length, ...l.outShape])) : [];
@@ -311,7 +333,7 @@ export class LockstepTrainer implements TrainerInfo {
       const { value: batchLoss, grads: allGrads } = tf.valueAndGrads((...ps: Tensor[]) => lossAt(ps.slice(0, P), undefined, ps.slice(P)))([...arm.params, ...taps]);
       const grads = allGrads.slice(0, P);
       const dys = allGrads.slice(P);
-      forward(this.architecture, arm.spec, arm.layout, arm.params, x, { kind: 'train' }, batchCap);
+      forward(this.architecture, arm.spec, arm.layout, arm.params, x, { kind: 'train', step: this.stepCount }, batchCap);
       const proposed = this.optimizer.step(arm.params, grads, arm.optState, this.stepCount, arm.learningRate).params;
       const trainLoss = arm.stepsSinceProbe > 0 ? tf.div(arm.lossSum, arm.stepsSinceProbe) : batchLoss;
       out.push(tf.stack([trainLoss, testLoss, testAcc]));
@@ -321,11 +343,6 @@ export class LockstepTrainer implements TrainerInfo {
 
       let bnIndex = 0;
       for (let j = 0; j < L; j++) {
-        const z = probeCap.preActivations[j]!;
-        const rows = unitsBySamples(z);
-        const pooled = tf.reshape(rows, [1, -1]);
-        const pooledMoments = tf.moments(pooled);
-        const unitMoments = tf.moments(rows, 1);
         const inMoments = tf.moments(probeCap.inputs[j]!);
         const wIndex = arm.layout.findIndex((p) => p.layer === j && p.role === 'weight');
         const G = grads[wIndex]!;
@@ -339,13 +356,9 @@ export class LockstepTrainer implements TrainerInfo {
           icsCos = tf.div(tf.sum(tf.mul(G, Gp)), tf.mul(tf.norm(G), tf.norm(Gp)));
         }
         out.push(
-          tf.reshape(rowPercentiles(pooled), [-1]),
-          tf.stack([pooledMoments.mean, tf.sqrt(pooledMoments.variance), inMoments.mean, inMoments.variance, tf.norm(G), icsL2, icsCos]),
-          tf.reshape(rowHistograms(pooled, bins, range), [-1]),
-          tf.reshape(rowPercentiles(rows), [-1]),
-          unitMoments.mean,
-          tf.sqrt(unitMoments.variance),
-          tf.reshape(rowHistograms(rows, bins, range), [-1]),
+          tf.stack([inMoments.mean, inMoments.variance, tf.norm(G), icsL2, icsCos]),
+          ...distributionTensors(probeCap.preActivations[j]!, bins, range),
+          ...(inferenceCap ? distributionTensors(inferenceCap.preActivations[j]!, bins, range) : []),
         );
         const run = running[j];
         if (run) {
@@ -380,10 +393,9 @@ export class LockstepTrainer implements TrainerInfo {
     if (arm.divergedAt === null && !(trainLoss < DIVERGED_LOSS)) arm.divergedAt = this.stepCount;
     const layers: LayerProbe[] = [];
     for (let j = 0; j < L; j++) {
-      const percentiles = next();
-      const [mean, std, inputMean, inputVariance, gradNorm, l2, cos] = next() as unknown as number[];
-      const hist = next();
-      const units = { percentiles: next(), mean: next(), std: next(), histogram: next() };
+      const [inputMean, inputVariance, gradNorm, l2, cos] = next() as unknown as number[];
+      const { pooled, units } = readDistributions(next, bins);
+      const inference = arm.spec.norm === 'batch' ? readDistributions(next, bins) : null;
       const bn = arm.running[j] ? { batchMean: next(), batchVariance: next(), runningMean: next(), runningVariance: next() } : null;
       let inspect: BatchNormInspection | null = null;
       if (bn) {
@@ -392,8 +404,9 @@ export class LockstepTrainer implements TrainerInfo {
         inspect = { count, samples: x!.length / hidden[j]!.units, gamma: gamma!, beta: beta!, mean: bn.batchMean, variance: bn.batchVariance, dGamma: dGamma!, dBeta: dBeta!, dMean: dMean!, dVariance: dVariance!, x: x!, dy: dy!, dx: dx! };
       }
       layers.push({
-        pooled: { percentiles, mean: mean!, std: std!, histogram: hist.slice(1, bins + 1), underflow: hist[0]!, overflow: hist[bins + 1]! },
+        pooled,
         units,
+        inference,
         inputMean: inputMean!,
         inputVariance: inputVariance!,
         gradNorm: gradNorm!,

@@ -26,4 +26,29 @@ describe('the histories as JSON', () => {
     expect(parsed.seconds).toBeNull();
     expect((parsed.arms as { testAccuracy: unknown[] }[])[0]!.testAccuracy).toEqual([null]);
   });
+
+  it('gives each layer its drift in both batch-norm modes: net changes from the first probe, not path lengths', () => {
+    const arms = createHistory([{ name: 'plain', norm: 'none' }, { name: 'BN', norm: 'batch' }], [4]);
+    for (const arm of arms) {
+      arm.steps.push(0, 50, 100);
+      const l = arm.layers[0]!;
+      l.percentiles.p15.push(-1, -2, -1.5);
+      l.percentiles.p50.push(0, -0.75, -0.25);
+      l.percentiles.p85.push(1, 0.5, 1.5);
+    }
+    const inf = arms[1]!.layers[0]!.inference!;
+    inf.percentiles.p15.push(-0.5, -1, -1);
+    inf.percentiles.p50.push(0, 0.5, 0.25);
+    inf.percentiles.p85.push(0.5, 1, 1.5);
+    const parsed = JSON.parse(
+      experimentJson({ tool: 'batchnorm-explorer lab', preset: 'ioffe-mnist', config: presetConfig('ioffe-mnist'), backend: null, steps: 100, seconds: 1, stepsPerSecond: 100, arms }),
+    ) as { arms: { layers: { inference: unknown; drift: Record<string, unknown> }[] }[] };
+    const [plain, bn] = parsed.arms.map((a) => a.layers[0]!);
+    expect(plain!.inference).toBeNull();
+    expect(plain!.drift).toEqual({
+      train: { fromStep: 0, toStep: 100, medianShift: -0.25, widthChange: 1 },
+      inference: { fromStep: 0, toStep: 100, medianShift: -0.25, widthChange: 1 },
+    });
+    expect(bn!.drift.inference).toEqual({ fromStep: 0, toStep: 100, medianShift: 0.25, widthChange: 1.5 });
+  });
 });

@@ -1,5 +1,5 @@
 import type { ExperimentConfig } from '../config/schema';
-import type { ArmHistory } from '../engine/history';
+import { layerDrift, type ArmHistory, type BandDrift, type LayerHistory } from '../engine/history';
 
 /**
  * The histories as JSON: one format for `npm run experiment -- --out FILE.json` and the lab's download, built here
@@ -37,8 +37,28 @@ export interface ExperimentRecord {
   arms: readonly ArmHistory[];
 }
 
+/**
+ * Each layer's history with its drift summary: how far the pooled median and the 15–85 width moved from the first
+ * probe to the last, with batch norm in training and in inference mode (the same numbers for an arm without it).
+ * Net displacements, so a file probed every 50 steps and one probed every 250 agree.
+ */
+export interface LayerRecord extends LayerHistory {
+  drift: { train: BandDrift; inference: BandDrift };
+}
+
+export interface ArmRecord extends Omit<ArmHistory, 'layers'> {
+  layers: LayerRecord[];
+}
+
+export function armRecord(arm: ArmHistory): ArmRecord {
+  return {
+    ...arm,
+    layers: arm.layers.map((l) => ({ ...l, drift: { train: layerDrift(arm.steps, l, 'train'), inference: layerDrift(arm.steps, l, 'inference') } })),
+  };
+}
+
 /** The record in the CLI's key order (tool, preset, [source, overrides,] config, backend, steps, seconds, stepsPerSecond, arms). */
-export function experimentRecord(r: ExperimentRecord): ExperimentRecord {
+export function experimentRecord(r: ExperimentRecord): Omit<ExperimentRecord, 'arms'> & { arms: ArmRecord[] } {
   return {
     tool: r.tool,
     preset: r.preset,
@@ -49,7 +69,7 @@ export function experimentRecord(r: ExperimentRecord): ExperimentRecord {
     steps: r.steps,
     seconds: r.seconds,
     stepsPerSecond: r.stepsPerSecond,
-    arms: r.arms,
+    arms: r.arms.map(armRecord),
   };
 }
 

@@ -1,12 +1,27 @@
-import type { ExperimentConfig, NormKind } from '../config/schema';
+import type { ExperimentConfig } from '../config/schema';
 import { type NetLayer, type NetShape } from './network';
-import { PY_BATCHES, PY_REPORT, PY_SCHEDULE_HOOK, pyArgParser, pyDocstring, pyFloat, pySettings, pyStdImports, pythonDataLoader, type ScriptOptions } from './python';
+import {
+  PY_BATCHES,
+  PY_REPORT,
+  PY_SCHEDULE_HOOK,
+  netVariants,
+  pyArgParser,
+  pyDocstring,
+  pyFloat,
+  pySettings,
+  pyStdImports,
+  pythonDataLoader,
+  usesNoise,
+  type NetVariant,
+  type ScriptOptions,
+} from './python';
 
 /**
  * The configuration as a short Keras 3 script (it also runs on tf.keras 2.11+): the same architecture,
  * initialisation, optimizer, batch size and normalization (BatchNormalization with Keras's momentum = 1 − the
- * lab's, LayerNormalization or GroupNormalization(groups=1) at the same place), per-arm learning rates, the
- * schedule's changes that Keras can make mid-run, on the same data.
+ * lab's, LayerNormalization or GroupNormalization(groups=1) at the same place), each arm's own learning rate,
+ * initial scale, placement and noise after batch norm, the schedule's changes that Keras can make mid-run, on the
+ * same data.
  */
 
 /** Keras's momentum for the lab's (PyTorch's) one, without float noise (1 − 0.7 is 0.30000000000000004). */
@@ -14,8 +29,8 @@ export function kerasMomentum(pytorchMomentum: number): number {
   return Number((1 - pytorchMomentum).toPrecision(12));
 }
 
-export function kerasLayer(config: ExperimentConfig, layer: NetLayer, norm: NormKind, index: number): string[] {
-  const { placement, epsilon, momentum, affine } = config.normalization;
+export function kerasLayer(config: ExperimentConfig, layer: NetLayer, { norm, placement, noise }: NetVariant, index: number): string[] {
+  const { epsilon, momentum, affine } = config.normalization;
   // Batch norm right after the layer subtracts the batch mean, which cancels a bias: β takes its role (§3.2).
   const bias = norm === 'batch' && placement === 'before' ? ', use_bias=False' : '';
   const init = `kernel_initializer=init(${index})`;
@@ -25,8 +40,11 @@ export function kerasLayer(config: ExperimentConfig, layer: NetLayer, norm: Norm
   else out.push(`layers.Conv2D(${layer.units}, 3, strides=${layer.stride}, padding="same"${bias}, ${init})`);
   const noAffine = affine ? '' : ', center=False, scale=False';
   let normLayer: string | null = null;
-  if (norm === 'batch') normLayer = `layers.BatchNormalization(momentum=${pyFloat(kerasMomentum(momentum))}, epsilon=${pyFloat(epsilon)}${noAffine})`;
-  else if (norm === 'layer') {
+  if (norm === 'batch') {
+    normLayer = `layers.BatchNormalization(momentum=${pyFloat(kerasMomentum(momentum))}, epsilon=${pyFloat(epsilon)}${noAffine})`;
+    // Each noise layer draws from its own seeded stream (apart from the initializers' seeds), as the lab's layers do.
+    if (noise > 0) normLayer += `, BNNoise(${pyFloat(noise)}, seed=SEED * 1000 + 100 + ${index})`;
+  } else if (norm === 'layer') {
     // Per example over all of the layer's units (a convolution's height, width and channels), γ and β per channel.
     normLayer = layer.kind === 'conv' ? `layers.GroupNormalization(groups=1, epsilon=${pyFloat(epsilon)}${noAffine})` : `layers.LayerNormalization(epsilon=${pyFloat(epsilon)}${noAffine})`;
   }
@@ -37,13 +55,32 @@ export function kerasLayer(config: ExperimentConfig, layer: NetLayer, norm: Norm
   return out;
 }
 
-function kerasBuilder(config: ExperimentConfig, net: NetShape, norm: NormKind): string {
+function kerasBuilder(config: ExperimentConfig, net: NetShape, variant: NetVariant & { net: string }): string {
   const lines = [`        keras.Input(shape=(${net.inputShape.join(', ')}${net.inputShape.length === 1 ? ',' : ''})),`];
-  net.hidden.forEach((l, i) => lines.push(`        ${kerasLayer(config, l, norm, i).join(', ')},`));
+  net.hidden.forEach((l, i) => lines.push(`        ${kerasLayer(config, l, variant, i).join(', ')},`));
   const conv = net.hidden.some((l) => l.kind === 'conv');
   lines.push(`        ${conv ? 'layers.Flatten(), ' : ''}layers.Dense(${net.numClasses}, kernel_initializer=init(${net.hidden.length})),`);
-  return `def net_${norm}():\n    return keras.Sequential([\n${lines.join('\n')}\n    ])`;
+  return `def net_${variant.net}():\n    return keras.Sequential([\n${lines.join('\n')}\n    ])`;
 }
+
+/** The noise layer, written only when an arm uses it: the engine's noise (src/engine/norm/noise.ts) in Keras 3. */
+const KERAS_NOISE = `class BNNoise(layers.Layer):
+    """Noise of strength n after batch norm (Santurkar et al. 2018, section 2.1), in training only: each
+    unit's output is scaled by s and shifted by m, both drawn anew at every step, m ~ U(-n, n) and
+    log s ~ U(-log(1 + n), log(1 + n)); one s and one m per unit (per channel for a convolution), the same for
+    every example of the batch; nothing outside training."""
+
+    def __init__(self, strength, seed, **kwargs):
+        super().__init__(**kwargs)
+        self.strength = strength
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, x, training=False):
+        if not training:
+            return x
+        shape = (2,) + (1,) * (len(x.shape) - 1) + (x.shape[-1],)
+        u = keras.random.uniform(shape, minval=-1.0, maxval=1.0, seed=self.seed_generator)
+        return x * keras.ops.exp(math.log1p(self.strength) * u[1]) + self.strength * u[0]`;
 
 function kerasOptimizer(config: ExperimentConfig): string {
   const o = config.optimizer;
@@ -101,7 +138,7 @@ ${body.join('\n')}
 }
 
 export function kerasScript(config: ExperimentConfig, net: NetShape, opts: ScriptOptions): string {
-  const norms = [...new Set(config.arms.map((a) => a.norm))];
+  const variants = netVariants(config);
   const conv = net.hidden.some((l) => l.kind === 'conv');
   return `#!/usr/bin/env python3
 ${pyDocstring(config, net, opts, 'keras')}
@@ -123,17 +160,21 @@ def init(layer):
     return keras.initializers.RandomNormal(mean=0.0, stddev=INIT_STD[layer], seed=SEED * 1000 + layer)
 
 
-${norms.map((n) => kerasBuilder(config, net, n)).join('\n\n\n')}
+${usesNoise(config) ? `${KERAS_NOISE}\n\n\n` : ''}${variants.map((v) => kerasBuilder(config, net, v)).join('\n\n\n')}
 
 
-NETS = {${norms.map((n) => `"${n}": net_${n}`).join(', ')}}
+NETS = {${variants.map((v) => `"${v.net}": net_${v.net}`).join(', ')}}
 
 
 class Arm:
-    def __init__(self, name, norm, lr, ratio):
+    def __init__(self, name, net, lr, ratio, init_factor=1.0):
         self.name = name
         self.ratio = ratio
-        self.model = NETS[norm]()
+        self.model = NETS[net]()
+        if init_factor != 1.0:  # an arm with its own initial scale: the same draws, scaled, as in the lab
+            for layer in self.model.layers:
+                if isinstance(layer, (layers.Dense, layers.Conv2D)):
+                    layer.kernel.assign(layer.kernel * init_factor)
         self.model.compile(optimizer=${kerasOptimizer(config)}, loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
         self.diverged_at = None
 

@@ -1,4 +1,4 @@
-import { armName, type ExperimentConfig, type ScheduleChange } from '../config/schema';
+import { armName, type ExperimentConfig, type Placement, type ScheduleChange } from '../config/schema';
 import { syntheticDataset, type SyntheticKind } from '../engine/data/synthetic';
 import { describeNet, initStds, type NetShape } from './network';
 
@@ -59,20 +59,73 @@ export interface ScriptOptions {
   fileName: string;
 }
 
-export interface ArmRow {
-  name: string;
+/** What a network builder depends on: the normalization, where it sits, and the noise after batch norm. */
+export interface NetVariant {
   norm: 'none' | 'batch' | 'layer';
+  /** Where this arm's normalization sits (the shared placement unless the arm has its own). */
+  placement: Placement;
+  /** Santurkar et al.'s noise strength after each batch-norm layer; 0 for none. */
+  noise: number;
+}
+
+export interface ArmRow extends NetVariant {
+  name: string;
+  /** The name of the arm's network builder in the script (`net_<net>`): arms that build the same network share one. */
+  net: string;
   learningRate: number;
   /** Its learning rate over the base one: a schedule's learning-rate change keeps it (BN ×5 stays 5×). */
   ratio: number;
+  /** Its initial scale over the shared one: the same draws, scaled, as in the lab (1 unless the arm sets its own). */
+  initFactor: number;
+}
+
+/**
+ * A builder's name: the normalization, then what differs from the shared settings (`batch_after`,
+ * `batch_noise0_5`), so a configuration without per-arm settings keeps `net_none`, `net_batch`, `net_layer`.
+ */
+export function netKey(v: NetVariant, config: ExperimentConfig): string {
+  const place = v.norm !== 'none' && v.placement !== config.normalization.placement ? `_${v.placement}` : '';
+  const noise = v.noise > 0 ? `_noise${String(v.noise).replace(/[^0-9a-z]/gi, '_')}` : '';
+  return v.norm + place + noise;
 }
 
 export function armRows(config: ExperimentConfig): ArmRow[] {
   return config.arms.map((a) => {
     const learningRate = a.learningRate ?? config.optimizer.learningRate;
-    return { name: armName(a, config), norm: a.norm, learningRate, ratio: learningRate / config.optimizer.learningRate };
+    const variant: NetVariant = {
+      norm: a.norm,
+      placement: a.placement ?? config.normalization.placement,
+      noise: a.norm === 'batch' ? (a.noise ?? 0) : 0,
+    };
+    return {
+      ...variant,
+      name: armName(a, config),
+      net: netKey(variant, config),
+      learningRate,
+      ratio: learningRate / config.optimizer.learningRate,
+      initFactor: (a.initScale ?? config.init.scale) / config.init.scale,
+    };
   });
 }
+
+/** The distinct networks the arms build, in arm order, each once. */
+export function netVariants(config: ExperimentConfig): (NetVariant & { net: string })[] {
+  const seen = new Map<string, NetVariant & { net: string }>();
+  for (const a of armRows(config)) if (!seen.has(a.net)) seen.set(a.net, { norm: a.norm, placement: a.placement, noise: a.noise, net: a.net });
+  return [...seen.values()];
+}
+
+/** Whether any arm injects noise after batch norm (the scripts then carry the noise module). */
+export function usesNoise(config: ExperimentConfig): boolean {
+  return armRows(config).some((a) => a.noise > 0);
+}
+
+/**
+ * The noise after batch norm in words, for docstrings: the engine's distributions (src/engine/norm/noise.ts).
+ */
+export const NOISE_WORDS =
+  "in training only, each unit's output is scaled by s and shifted by m, drawn anew at every step: m ~ U(-n, n) and " +
+  'log s ~ U(-log(1 + n), log(1 + n))';
 
 const NORM_WORDS = { none: 'no normalization', batch: 'batch norm', layer: 'layer norm' } as const;
 
@@ -107,14 +160,21 @@ export function describeRun(config: ExperimentConfig, net: NetShape, framework: 
   const usesBN = config.arms.some((a) => a.norm === 'batch');
   const usesNorm = config.arms.some((a) => a.norm !== 'none');
   const lines = ['Arms, trained side by side on the same batches from the same initial weights:'];
-  for (const a of armRows(config)) lines.push(`  ${safeText(a.name)}: ${NORM_WORDS[a.norm]}, learning rate ${prose(a.learningRate)}`);
+  for (const a of armRows(config)) {
+    const own: string[] = [];
+    if (a.norm !== 'none' && a.placement !== n.placement) own.push(`${a.placement} the nonlinearity`);
+    if (a.noise > 0) own.push(`noise ${prose(a.noise)} after batch norm`);
+    if (a.initFactor !== 1) own.push(`initial weights ×${prose(Number(a.initFactor.toPrecision(6)))}`);
+    lines.push(`  ${safeText(a.name)}: ${NORM_WORDS[a.norm]}${own.length ? `, ${own.join(', ')}` : ''}, learning rate ${prose(a.learningRate)}`);
+  }
   lines.push(`Network: ${describeNet(net)}, ${config.activation}; a dense softmax classifier on top.`);
   if (usesNorm) {
     lines.push(
       `Normalization ${n.placement} the nonlinearity, ε ${prose(n.epsilon)}, ${n.affine ? 'learnable γ and β' : 'no γ or β'}` +
-        (usesBN && n.placement === 'before' ? '; a layer followed by batch norm has no bias (β takes its place).' : '.'),
+        (armRows(config).some((a) => a.norm === 'batch' && a.placement === 'before') ? '; a layer followed by batch norm has no bias (β takes its place).' : '.'),
     );
   }
+  if (usesNoise(config)) lines.push(`Noise n after batch norm (Santurkar et al. 2018, section 2.1): ${NOISE_WORDS}.`);
   if (usesBN) {
     lines.push(
       framework === 'pytorch'
@@ -227,10 +287,18 @@ export const PY_REPORT = `    def report(step):
         cells = [f"{a.name} {'diverged at ' + str(a.diverged_at) if a.diverged_at is not None else format(a.test_accuracy(x_test, y_test), '.3f')}" for a in arms]
         print(f"step {step:>{width}}  test acc: " + "   ".join(cells), flush=True)`;
 
-/** The ARMS list: (name, normalization, learning rate, ratio to the base rate). */
+/**
+ * The ARMS list: (name, network, learning rate, ratio to the base rate[, initial-weight factor]); the factor is
+ * written only for an arm with its own initial scale.
+ */
 export function pyArms(config: ExperimentConfig): string {
-  const rows = armRows(config).map((a) => `    (${pyStr(a.name)}, ${pyStr(a.norm)}, ${pyFloat(a.learningRate)}, ${pyFloat(a.ratio)}),`);
-  return `ARMS = [  # name, normalization, learning rate, its ratio to the base rate\n${rows.join('\n')}\n]`;
+  const arms = armRows(config);
+  const rows = arms.map((a) => {
+    const factor = a.initFactor !== 1 ? `, ${pyFloat(a.initFactor)}` : '';
+    return `    (${pyStr(a.name)}, ${pyStr(a.net)}, ${pyFloat(a.learningRate)}, ${pyFloat(a.ratio)}${factor}),`;
+  });
+  const factorNote = arms.some((a) => a.initFactor !== 1) ? ' [, the factor on its initial weights]' : '';
+  return `ARMS = [  # name, network (its net_… builder), learning rate, its ratio to the base rate${factorNote}\n${rows.join('\n')}\n]`;
 }
 
 /** The SCHEDULE dict: steps done → the change applied before the next step. */
@@ -261,7 +329,9 @@ export function pyDocstring(config: ExperimentConfig, net: NetShape, opts: Scrip
   const needs =
     framework === 'pytorch'
       ? 'Needs PyTorch (1.13 or newer) and NumPy.'
-      : 'Needs Keras 3 (any backend: TensorFlow, JAX or PyTorch) or tf.keras 2.11 or newer, and NumPy.';
+      : usesNoise(config)
+        ? 'Needs Keras 3 (any backend: TensorFlow, JAX or PyTorch; the noise after batch norm draws with keras.random) and NumPy.'
+        : 'Needs Keras 3 (any backend: TensorFlow, JAX or PyTorch) or tf.keras 2.11 or newer, and NumPy.';
   return [
     `"""BatchNorm Explorer, exported as a ${name} script: ${what}.`,
     '',

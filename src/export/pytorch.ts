@@ -1,19 +1,34 @@
-import type { ExperimentConfig, NormKind } from '../config/schema';
+import type { ExperimentConfig } from '../config/schema';
 import { classifierFanIn, samePadding, type NetLayer, type NetShape } from './network';
-import { PY_BATCHES, PY_REPORT, PY_SCHEDULE_HOOK, pyArgParser, pyDocstring, pyFloat, pySettings, pyStdImports, pythonDataLoader, type ScriptOptions } from './python';
+import {
+  PY_BATCHES,
+  PY_REPORT,
+  PY_SCHEDULE_HOOK,
+  netVariants,
+  pyArgParser,
+  pyDocstring,
+  pyFloat,
+  pySettings,
+  pyStdImports,
+  pythonDataLoader,
+  usesNoise,
+  type NetVariant,
+  type ScriptOptions,
+} from './python';
 
 /**
  * The configuration as a short PyTorch script: the same architecture, initialisation, optimizer, batch size,
  * normalization (BatchNorm1d/2d, LayerNorm or GroupNorm(1, C) at the same place, with the same momentum and ε),
- * per-arm learning rates and schedule, on the same data. It trains every arm and prints test accuracy at regular
+ * each arm's own learning rate, initial scale, placement and noise after batch norm, and the schedule, on the same
+ * data. It trains every arm and prints test accuracy at regular
  * steps, as the lab's convergence view and the CLI's table do.
  */
 
 const ACTIVATION = { sigmoid: 'nn.Sigmoid()', tanh: 'nn.Tanh()', relu: 'nn.ReLU()' } as const;
 
-/** One hidden layer's modules, in order, for an arm with normalization `norm`. */
-export function torchLayer(config: ExperimentConfig, layer: NetLayer, norm: NormKind): string[] {
-  const { placement, epsilon, momentum, affine } = config.normalization;
+/** One hidden layer's modules, in order, for an arm's network (its normalization, placement and noise). */
+export function torchLayer(config: ExperimentConfig, layer: NetLayer, { norm, placement, noise }: NetVariant): string[] {
+  const { epsilon, momentum, affine } = config.normalization;
   // Batch norm right after the layer subtracts the batch mean, which cancels a bias: β takes its role (§3.2).
   const bias = norm === 'batch' && placement === 'before' ? ', bias=False' : '';
   const out: string[] = [];
@@ -35,6 +50,7 @@ export function torchLayer(config: ExperimentConfig, layer: NetLayer, norm: Norm
   let normModule: string | null = null;
   if (norm === 'batch') {
     normModule = `nn.BatchNorm${conv ? '2d' : '1d'}(${layer.units}, eps=${pyFloat(epsilon)}, momentum=${pyFloat(momentum)}${affine ? '' : ', affine=False'})`;
+    if (noise > 0) normModule += `, BNNoise(${pyFloat(noise)})`;
   } else if (norm === 'layer') {
     // Per example over all of the layer's units (for a convolution: height, width and channels), γ and β per
     // channel: LayerNorm for a dense layer, GroupNorm with one group for a convolution.
@@ -49,13 +65,31 @@ export function torchLayer(config: ExperimentConfig, layer: NetLayer, norm: Norm
   return out;
 }
 
-/** `def net_batch(): return nn.Sequential(…)` for one normalization. */
-function torchBuilder(config: ExperimentConfig, net: NetShape, norm: NormKind): string {
-  const lines = net.hidden.map((l) => `        ${torchLayer(config, l, norm).join(', ')},`);
+/** `def net_batch(): return nn.Sequential(…)` for one of the arms' networks. */
+function torchBuilder(config: ExperimentConfig, net: NetShape, variant: NetVariant & { net: string }): string {
+  const lines = net.hidden.map((l) => `        ${torchLayer(config, l, variant).join(', ')},`);
   const conv = net.hidden.some((l) => l.kind === 'conv');
   lines.push(`        ${conv ? 'nn.Flatten(), ' : ''}nn.Linear(${classifierFanIn(net)}, ${net.numClasses}),`);
-  return `def net_${norm}():\n    return nn.Sequential(\n${lines.join('\n')}\n    )`;
+  return `def net_${variant.net}():\n    return nn.Sequential(\n${lines.join('\n')}\n    )`;
 }
+
+/** The noise module, written only when an arm uses it: the engine's noise (src/engine/norm/noise.ts) in PyTorch. */
+const TORCH_NOISE = `class BNNoise(nn.Module):
+    """Noise of strength n after batch norm (Santurkar et al. 2018, section 2.1), in training only: each
+    unit's output is scaled by s and shifted by m, both drawn anew at every step, m ~ U(-n, n) and
+    log s ~ U(-log(1 + n), log(1 + n)); one s and one m per unit (per channel for a convolution), the same for
+    every example of the batch; in eval() mode (testing, or batch norm switched to inference) nothing."""
+
+    def __init__(self, strength):
+        super().__init__()
+        self.strength = strength
+
+    def forward(self, x):
+        if not self.training:
+            return x
+        shape = (1, x.shape[1]) + (1,) * (x.dim() - 2)
+        u = torch.rand((2,) + shape, device=x.device) * 2 - 1
+        return x * torch.exp(math.log1p(self.strength) * u[1]) + self.strength * u[0]`;
 
 function torchOptimizer(config: ExperimentConfig): string {
   const o = config.optimizer;
@@ -108,7 +142,8 @@ ${body.join('\n')}
 }
 
 export function pytorchScript(config: ExperimentConfig, net: NetShape, opts: ScriptOptions): string {
-  const norms = [...new Set(config.arms.map((a) => a.norm))];
+  const variants = netVariants(config);
+  const noisy = usesNoise(config);
   const conv = net.hidden.some((l) => l.kind === 'conv');
   const keys = new Set(config.schedule.flatMap((e) => Object.keys(e.set)));
   // Only what the schedule needs: a run without changes gets a script without their machinery.
@@ -129,20 +164,21 @@ ${pySettings(config, net, opts)}
 ${pythonDataLoader(config, conv ? 'nchw' : 'flat')}
 
 
-${norms.map((n) => torchBuilder(config, net, n)).join('\n\n\n')}
+${noisy ? `${TORCH_NOISE}\n\n\n` : ''}${variants.map((v) => torchBuilder(config, net, v)).join('\n\n\n')}
 
 
-NETS = {${norms.map((n) => `"${n}": net_${n}`).join(', ')}}
+NETS = {${variants.map((v) => `"${v.net}": net_${v.net}`).join(', ')}}
 
 
-def init_weights(net):
+def init_weights(net, factor=1.0):
     """The lab's initialisation: Gaussian weights with each layer's std, zero biases, γ = 1 and β = 0 (PyTorch's
-    default). Reseeding first gives every arm the same initial weights, as in the lab."""
+    default). Reseeding first gives every arm the same initial weights, as in the lab; an arm with its own initial
+    scale gets the same draws times its factor."""
     torch.manual_seed(SEED)
     layers = [m for m in net.modules() if isinstance(m, (nn.Linear, nn.Conv2d))]
     assert len(layers) == len(INIT_STD)
     for m, std in zip(layers, INIT_STD):
-        nn.init.normal_(m.weight, 0.0, std)
+        nn.init.normal_(m.weight, 0.0, std * factor)
         if m.bias is not None:
             nn.init.zeros_(m.bias)
 
@@ -156,18 +192,18 @@ ${
 `
       : ''
   }class Arm:
-    def __init__(self, name, norm, lr, ratio):
+    def __init__(self, name, net, lr, ratio, init_factor=1.0):
         self.name = name
         self.ratio = ratio
-        self.net = NETS[norm]()
-        init_weights(self.net)
+        self.net = NETS[net]()
+        init_weights(self.net, init_factor)
         params = self.net.parameters()
         self.opt = ${torchOptimizer(config)}
 ${bnInference ? '        self.bn_inference = False\n' : ''}        self.diverged_at = None
 
     def train_step(self, x, y, step):
         self.net.train()
-${bnInference ? '        if self.bn_inference:  # batch norm on its running statistics, which then stay as they are\n            for m in batch_norms(self.net):\n                m.eval()\n' : ''}        self.opt.zero_grad(set_to_none=True)
+${bnInference ? `        if self.bn_inference:  # batch norm on its running statistics, which then stay as they are\n            for m in batch_norms(self.net)${noisy ? ' + [m for m in self.net.modules() if isinstance(m, BNNoise)]' : ''}:\n                m.eval()\n` : ''}        self.opt.zero_grad(set_to_none=True)
         loss = F.cross_entropy(self.net(x), y)
         # As in the lab: a loss that is not finite or above 1e6 means the weights blew up; the arm stops training.
         value = loss.item()

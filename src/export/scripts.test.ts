@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PRESET_NAMES, presetConfig } from '../config/presets';
-import { parseConfig, type ExperimentConfig } from '../config/schema';
+import { armName, parseConfig, type ExperimentConfig } from '../config/schema';
 import { syntheticDataset } from '../engine/data/synthetic';
 import { buildArchitecture } from '../engine/model';
 import { kerasScript } from './keras';
@@ -142,6 +142,58 @@ describe('the PyTorch script', () => {
   });
 });
 
+describe('each arm’s own settings', () => {
+  /** Four arms that differ from the shared settings in one way each. */
+  const own = config('ioffe-mnist', (x) => {
+    x.arms = [
+      { norm: 'none', initScale: 0.5 },
+      { norm: 'batch', placement: 'after' },
+      { norm: 'batch', noise: 1 },
+      { norm: 'batch', noise: 0.5, learningRate: 2.5 },
+    ];
+  });
+
+  it('PyTorch: each arm builds its own network, with its placement, its noise and its initial scale', () => {
+    const s = pytorchScript(own, netOf(own), OPTS);
+    expect(s).toContain('("plain std 0.5", "none", 0.5, 1.0, 5.0),');
+    expect(s).toContain('("BN after", "batch_after", 0.5, 1.0),');
+    expect(s).toContain('("BN + noise 1", "batch_noise1", 0.5, 1.0),');
+    expect(s).toContain('("BN + noise 0.5 lr 2.5", "batch_noise0_5", 2.5, 5.0),');
+    expect(s).toContain('NETS = {"none": net_none, "batch_after": net_batch_after, "batch_noise1": net_batch_noise1, "batch_noise0_5": net_batch_noise0_5}');
+    // After the sigmoid, batch norm keeps the layer's bias; before it, the bias goes and the noise follows batch norm.
+    expect(builder(s, 'batch_after')).toContain('nn.Linear(784, 100), nn.Sigmoid(), nn.BatchNorm1d(100, eps=1e-05, momentum=0.1),');
+    expect(builder(s, 'batch_noise1')).toContain('nn.Linear(784, 100, bias=False), nn.BatchNorm1d(100, eps=1e-05, momentum=0.1), BNNoise(1.0), nn.Sigmoid(),');
+    expect(builder(s, 'batch_noise1').match(/BNNoise\(1\.0\)/g)).toHaveLength(3);
+    expect(builder(s, 'batch_noise0_5')).toContain('BNNoise(0.5)');
+    expect(s).toContain('class BNNoise(nn.Module):');
+    expect(s).toContain('nn.init.normal_(m.weight, 0.0, std * factor)');
+    expect(s).toContain('  plain std 0.5: no normalization, initial weights ×5, learning rate 0.5');
+    expect(s).toContain('  BN after: batch norm, after the nonlinearity, learning rate 0.5');
+    expect(s).toContain('  BN + noise 1: batch norm, noise 1 after batch norm, learning rate 0.5');
+    expect(s).toContain('Noise n after batch norm (Santurkar et al. 2018, section 2.1): in training only');
+  });
+
+  it('PyTorch: a configuration without per-arm settings writes neither the noise module nor the factors', () => {
+    const s = pytorchScript(config('ioffe-mnist'), netOf(config('ioffe-mnist')), OPTS);
+    expect(s).not.toContain('BNNoise');
+    expect(s).toContain('ARMS = [  # name, network (its net_… builder), learning rate, its ratio to the base rate\n');
+    expect(s).toContain('NETS = {"none": net_none, "batch": net_batch}');
+  });
+
+  it('Keras: the same arms, with a seeded noise layer and the kernels scaled after building', () => {
+    const s = kerasScript(own, netOf(own), { ...OPTS, fileName: 'batchnorm-explorer_keras.py' });
+    expect(s).toContain('("plain std 0.5", "none", 0.5, 1.0, 5.0),');
+    expect(builder(s, 'batch_after')).toContain('layers.Dense(100, kernel_initializer=init(0)), layers.Activation("sigmoid"), layers.BatchNormalization(momentum=0.9, epsilon=1e-05),');
+    expect(builder(s, 'batch_noise1')).toContain(
+      'layers.Dense(100, use_bias=False, kernel_initializer=init(1)), layers.BatchNormalization(momentum=0.9, epsilon=1e-05), BNNoise(1.0, seed=SEED * 1000 + 100 + 1), layers.Activation("sigmoid"),',
+    );
+    expect(s).toContain('class BNNoise(layers.Layer):');
+    expect(s).toContain('layer.kernel.assign(layer.kernel * init_factor)');
+    // The noise layer draws with keras.random, which tf.keras 2 does not have.
+    expect(s).toContain('Needs Keras 3 (any backend: TensorFlow, JAX or PyTorch; the noise after batch norm draws with keras.random) and NumPy.');
+  });
+});
+
 describe('the Keras script', () => {
   it('uses Keras’s momentum convention, the same ε and no bias before batch norm', () => {
     const c = config('ioffe-mnist');
@@ -174,6 +226,12 @@ describe('the scripts are valid Python', () => {
   it('compiles every preset’s scripts, and a schedule’s', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bnx-scripts-'));
     const configs = PRESET_NAMES.map((n) => [n, config(n)] as const);
+    configs.push(['own', config('ioffe-mnist', (x) => {
+      x.arms = [{ norm: 'none', initScale: 0.5 }, { norm: 'batch', placement: 'after', noise: 2 }, { norm: 'batch', noise: 1 }, { norm: 'layer', placement: 'after' }];
+    })]);
+    configs.push(['own-cnn', config('cnn-mnist', (x) => {
+      x.arms = [{ norm: 'batch', noise: 1.5 }, { norm: 'batch', initScale: 2 }];
+    })]);
     configs.push([
       'schedule',
       config('bn-x5', (x) => {
@@ -194,6 +252,75 @@ describe('the scripts are valid Python', () => {
 });
 
 describe('the PyTorch script runs', () => {
+  it('trains noisy batch norm, each arm with its own settings, dense and convolutional, with batch norm switched to inference', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bnx-torch-noise-'));
+    const run = (c: ExperimentConfig, name: string) => {
+      const file = path.join(dir, `${name}.py`);
+      fs.writeFileSync(file, pytorchScript(c, netOf(c), OPTS));
+      return spawnSync(PYTHON, [file, '--steps', '20', '--every', '10'], { encoding: 'utf8', timeout: 180_000 });
+    };
+    const dense = config('spirals', (x) => {
+      x.arms = [{ norm: 'none', initScale: 0.5 }, { norm: 'batch' }, { norm: 'batch', noise: 1 }, { norm: 'batch', noise: 3, placement: 'after', learningRate: 0.02 }];
+      x.schedule = [{ step: 15, set: { bnMode: 'inference' } }];
+    });
+    const r = run(dense, 'dense');
+    expect(r.status, r.stderr).toBe(0);
+    const reports = r.stdout.split('\n').filter((l) => l.includes('test acc:'));
+    expect(reports.map((l) => Number(/^step\s+(\d+)/.exec(l)![1]))).toEqual([0, 10, 20]);
+    const names = dense.arms.map((a) => armName(a, dense));
+    expect(names).toEqual(['plain gain 0.5', 'BN', 'BN + noise 1', 'BN + noise 3 after lr 0.02']);
+    for (const l of reports) {
+      const cells = l.split('test acc: ')[1]!.split('   ');
+      expect(cells.map((c) => c.replace(/ \d\.\d{3}$/, '')), l).toEqual(names);
+    }
+    // A small CNN with noise per channel (BatchNorm2d then BNNoise on NCHW).
+    const cnn = config('cnn-mnist', (x) => {
+      x.model = { kind: 'cnn', depth: 2, width: 4 };
+      x.arms = [{ norm: 'batch', noise: 1 }];
+    });
+    const mnistBin = path.resolve('public/data/mnist.bin');
+    const file = path.join(dir, 'cnn.py');
+    fs.writeFileSync(file, pytorchScript(cnn, netOf(cnn), OPTS));
+    const c = spawnSync(PYTHON, [file, mnistBin, '--steps', '3', '--every', '3'], { encoding: 'utf8', timeout: 180_000 });
+    expect(c.status, c.stderr).toBe(0);
+    expect(c.stdout).toMatch(/step 3 {2}test acc: BN \+ noise 1 \d\.\d{3}/);
+  });
+
+  it('the noise module draws per unit and per step, and adds nothing in eval mode', () => {
+    const c = config('ioffe-mnist', (x) => {
+      x.arms = [{ norm: 'batch', noise: 2 }];
+    });
+    const script = pytorchScript(c, netOf(c), OPTS);
+    const noiseClass = script.slice(script.indexOf('class BNNoise'), script.indexOf('\n\n\ndef net_'));
+    const check = `import math\nimport torch\nfrom torch import nn\n${noiseClass}\n
+torch.manual_seed(0)
+m = BNNoise(2.0)
+x = torch.randn(500, 7)
+a, b = m(x), m(x)
+# One scale and shift per unit: y = s*x + m exactly, so two examples fix them.
+s = (a[1] - a[0]) / (x[1] - x[0])
+shift = a[0] - s * x[0]
+assert torch.allclose(a, x * s + shift, atol=1e-5)
+assert ((shift > -2) & (shift < 2)).all() and ((s >= 1 / 3 - 1e-6) & (s <= 3 + 1e-6)).all()
+assert not torch.allclose(a, b)
+m.eval()
+assert torch.equal(m(x), x)
+# A convolution's output (NCHW): one scale and shift per channel, over the batch and every pixel.
+m.train()
+x4 = torch.randn(8, 3, 5, 5)
+y4 = m(x4)
+for c in range(3):
+    dx = (x4[:, c] - x4[:, c].mean()).flatten()
+    dy = (y4[:, c] - y4[:, c].mean()).flatten()
+    s_c = (dx @ dy) / (dx @ dx)
+    assert torch.allclose(dy, s_c * dx, atol=1e-4)
+print("ok")
+`;
+    const r = spawnSync(PYTHON, ['-c', check], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('ok');
+  });
+
   it('trains the spirals preset, with a schedule, and prints test accuracy at each probe', () => {
     const c = config('spirals', (x) => {
       x.arms = [{ norm: 'none' }, { norm: 'batch' }, { norm: 'layer' }];

@@ -1,24 +1,40 @@
 import { PRESETS } from '../config/presets';
 import type { ExperimentConfigInput } from '../config/schema';
 import type { ArmHistory } from '../engine/history';
-import { armWith, at, gapText, keepTraining, lastStep, medianDrift, missingArms, nowSentence, other, points, probedStep, raceParts } from './measures';
-import type { Conclusion, Lesson } from './types';
+import type { BnMode } from '../engine/probes/types';
+import { warmStep } from '../config/schedule';
+import { armWith, at, bandChange, gapText, keepTraining, lastStep, medianDrift, missingArms, nowSentence, other, points, probedStep, raceParts } from './measures';
+import type { ClaimRun, Conclusion, Lesson } from './types';
 
 /** Ioffe & Szegedy's Figure 1 set-up: the ioffe-mnist preset as it is. */
 export const ioffeConfig: ExperimentConfigInput = PRESETS.find((p) => p.name === 'ioffe-mnist')!.config;
 
 const EARLY = 300;
 const DRIFT_TO = 500;
+/**
+ * The first probe at which batch norm's running averages are warm (momentum 0.1: from step 44 on they give their
+ * starting values under 1%). Before it, inference mode is still mostly the starting mean 0 and variance 1, and at step
+ * 0 both nets compute the same function; from it on, the two arms' bands can be compared in inference mode.
+ */
+const WARM_PROBE = 50;
+
+const signedText = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(2)}`;
 
 /** Test accuracy of BN minus plain at `step`. */
 function lead(bn: ArmHistory, plain: ArmHistory, step: number): number {
   return at(bn, bn.testAccuracy, step) - at(plain, plain.testAccuracy, step);
 }
 
-/** The last hidden layer's median drift, plain over BN. */
-function driftRatio(plain: ArmHistory, bn: ArmHistory, upTo: number): number {
+/** The last hidden layer's pooled 15–85 width change from `from` to `upTo`, plain over BN, batch norm in `mode`. */
+function widthRatio(plain: ArmHistory, bn: ArmHistory, from: number, upTo: number, mode: BnMode): number {
   const last = plain.layers.length - 1;
-  return medianDrift(plain, last, upTo) / medianDrift(bn, last, upTo);
+  return bandChange(plain, last, from, upTo, mode).widthChange / bandChange(bn, last, from, upTo, mode).widthChange;
+}
+
+/** The last hidden layer's pooled median drift, plain over BN, batch norm in `mode`. */
+function driftRatio(plain: ArmHistory, bn: ArmHistory, upTo: number, mode: BnMode): number {
+  const last = plain.layers.length - 1;
+  return medianDrift(plain, last, upTo, mode) / medianDrift(bn, last, upTo, mode);
 }
 
 export const ioffeMnist: Lesson = {
@@ -40,16 +56,22 @@ export const ioffeMnist: Lesson = {
       title: 'The sigmoid’s input',
       text:
         'Same run, now look at Activation distributions, layer 3: the 15th, 50th and 85th percentiles of the input of the last ' +
-        'sigmoid over training, as in Figure 1b–c. Without batch norm the band drifts as the earlier layers learn; with it the ' +
-        'median stays near 0. Read it carefully: this view shows batch norm in training mode, where every unit’s input is ' +
-        'normalized and then set by its γ and β, so the batch-norm band moves only as γ and β learn. Pick one unit in the view ' +
-        'to see what Ioffe & Szegedy plotted.',
+        'sigmoid over training, as in Figure 1b–c. The view opens on what the paper plots: one unit (pick another in the list) ' +
+        'of the network as the test set sees it, “Batch norm: inference mode” (the running averages). At step 0 the two nets ' +
+        'compute the same thing: the running averages start at mean 0 and variance 1, so batch norm normalizes nothing yet. ' +
+        'One unit is noisy: press “Whole layer” to pool all 100, as the closing sentence does. Pooled, the plain net’s median ' +
+        'moves several times farther than batch norm’s, and from step 50, once the running averages have caught up, its band ' +
+        'also widens more than twice as much. Then press “training mode”: each batch-norm unit is normalized with the batch’s ' +
+        'own statistics and set by its γ and β, so that band moves only as γ and β learn. Steady by construction, it shows the ' +
+        'mechanism, not the effect: the comparison is made in inference mode.',
       config: ioffeConfig,
       views: ['distributions', 'convergence'],
       layer: 2,
+      distScope: 'unit',
+      distMode: 'inference',
     },
   ],
-  conclude(history): Conclusion {
+  conclude(history, config): Conclusion {
     const plain = armWith(history, 'none');
     const bn = armWith(history, 'batch');
     if (!plain || !bn) return missingArms('plain and batch-norm arms');
@@ -66,9 +88,23 @@ export const ioffeMnist: Lesson = {
         ` From step 0 to ${to.toLocaleString('en-US')}, the median of the last sigmoid’s input (pooled over its units) moved `,
         other(plain, medianDrift(plain, last, to).toFixed(2), to),
         ' in the plain net and ',
-        other(bn, medianDrift(bn, last, to).toFixed(2), to),
-        ' with batch norm.',
+        other(bn, medianDrift(bn, last, to, 'inference').toFixed(2), to),
+        ' with batch norm in inference mode (',
+        other(bn, medianDrift(bn, last, to, 'train').toFixed(2), to),
+        ' in training mode).',
       );
+      // Widths from the first probe with warm running averages: before it, batch norm's inference band is not yet normalized.
+      const warm = warmStep(config, to);
+      const from = warm === null ? null : bn.steps.find((s) => s >= warm && s < to);
+      if (from !== undefined && from !== null) {
+        parts.push(
+          ` From step ${from.toLocaleString('en-US')}, once batch norm’s running averages are warm, to ${to.toLocaleString('en-US')}, the 15–85 width changed by `,
+          other(plain, signedText(bandChange(plain, last, from, to).widthChange), to),
+          ' in the plain net and ',
+          other(bn, signedText(bandChange(bn, last, from, to, 'inference').widthChange), to),
+          ' with batch norm (inference mode).',
+        );
+      }
     }
     return { ready: true, parts };
   },
@@ -81,13 +117,22 @@ export const ioffeMnist: Lesson = {
       holds: { op: '>=', threshold: 0.2 },
       format: points,
     },
-    {
-      text: `From step 0 to ${DRIFT_TO}, the last sigmoid input’s median (pooled, training mode) moves at least 5× farther without batch norm`,
+    // Net displacements of the pooled median (not path lengths): the probe interval does not change them.
+    ...(['inference', 'train'] as const).map((mode) => ({
+      text: `From step 0 to ${DRIFT_TO}, the last sigmoid input’s median (pooled, batch norm in ${mode === 'train' ? 'training' : 'inference'} mode) moves at least 5× farther without batch norm`,
       runs: [0],
       trainSteps: DRIFT_TO,
-      measure: ([r]) => driftRatio(armWith(r!.history, 'none')!, armWith(r!.history, 'batch')!, DRIFT_TO),
-      holds: { op: '>=', threshold: 5 },
-      format: (v) => `${v.toFixed(1)}×`,
+      measure: ([r]: readonly ClaimRun[]) => driftRatio(armWith(r!.history, 'none')!, armWith(r!.history, 'batch')!, DRIFT_TO, mode),
+      holds: { op: '>=' as const, threshold: 5 },
+      format: (v: number) => `${v.toFixed(1)}×`,
+    })),
+    {
+      text: `From step ${WARM_PROBE} (batch norm’s running averages warm) to ${DRIFT_TO}, the last sigmoid input’s 15–85 width (pooled, inference mode) grows at least twice as much without batch norm`,
+      runs: [0],
+      trainSteps: DRIFT_TO,
+      measure: ([r]) => widthRatio(armWith(r!.history, 'none')!, armWith(r!.history, 'batch')!, WARM_PROBE, DRIFT_TO, 'inference'),
+      holds: { op: '>=', threshold: 2 },
+      format: (v) => `${v.toFixed(2)}×`,
     },
   ],
 };

@@ -1,4 +1,5 @@
-import type { ArmHistory } from '../engine/history';
+import { bandDrift, modeHistory, type ArmHistory, type BandDrift } from '../engine/history';
+import type { BnMode } from '../engine/probes/types';
 import type { Conclusion, Figure } from './types';
 
 /**
@@ -130,12 +131,25 @@ export function conclusionText(c: Conclusion): string {
   return c.parts.map((p) => (typeof p === 'string' ? p : p.text)).join('');
 }
 
-/** Net displacement of a layer's median from the first probe to the probe at `upTo` (interval-independent). */
-export function medianDrift(arm: ArmHistory, layer: number, upTo: number): number {
+/**
+ * How far a layer's pooled median moved, unsigned, from the first probe to the probe at `upTo`, with batch norm in
+ * `mode`: a net displacement (engine/history's bandDrift), which does not depend on the probe interval as a path
+ * length would. Arms without batch norm have one history for both modes.
+ */
+export function medianDrift(arm: ArmHistory, layer: number, upTo: number, mode: BnMode = 'train'): number {
+  return Math.abs(bandChange(arm, layer, 0, upTo, mode).medianShift);
+}
+
+/**
+ * A layer's pooled band drift, signed, between the probes `probeAt` reads for `from` and `upTo`, with batch norm in
+ * `mode` (NaN values where there is no such probe, or only one).
+ */
+export function bandChange(arm: ArmHistory, layer: number, from: number, upTo: number, mode: BnMode = 'train'): BandDrift {
   const l = arm.layers[layer];
-  const t = probeAt(arm, upTo);
-  if (!l || t < 0) return NaN;
-  return Math.abs(l.percentiles.p50[t]! - l.percentiles.p50[0]!);
+  const a = probeAt(arm, from);
+  const b = probeAt(arm, upTo);
+  if (!l || a < 0 || b < a) return { fromStep: NaN, toStep: NaN, medianShift: NaN, widthChange: NaN };
+  return bandDrift({ steps: arm.steps, ...modeHistory(l, mode).percentiles }, b, a);
 }
 
 /** "reached 90% test accuracy at step 300" or "has not reached 90% by step 500", for each arm in turn. */

@@ -1,4 +1,4 @@
-import type { ViewName } from '../config/link';
+import type { ConvergenceAxis, ViewName } from '../config/link';
 import type { ExperimentConfig, ExperimentConfigInput } from '../config/schema';
 import type { ArmHistory } from '../engine/history';
 import type { ProbeSnapshot } from '../engine/probes/types';
@@ -38,8 +38,13 @@ export interface LessonStep {
   /** The hidden layer (0-based) and unit the views should show. */
   readonly layer?: number;
   readonly unit?: number | null;
+  /** The distributions view's choices when the step opens (absent: the lab's default, one unit in inference mode). */
+  readonly distScope?: 'unit' | 'layer';
+  readonly distMode?: 'train' | 'inference';
   /** Train to this step and pause there when the step opens. */
   readonly to?: number;
+  /** Convergence's x axis when the step opens (absent: steps). */
+  readonly xAxis?: ConvergenceAxis;
 }
 
 /** A run a claim is measured on: the configuration, its histories, its newest probe and every probe. */
@@ -72,7 +77,8 @@ export interface LessonClaim {
 export interface Figure {
   readonly text: string;
   readonly arm: string;
-  readonly metric: 'testAccuracy' | 'trainLoss' | 'testLoss' | 'other';
+  /** The Summary column it must agree with ('msPerStep': the machine-dependent ms / step), or 'other' for none. */
+  readonly metric: 'testAccuracy' | 'trainLoss' | 'testLoss' | 'msPerStep' | 'other';
   readonly step: number;
 }
 

@@ -17,9 +17,15 @@ export const wasmPaths: Record<string, string> = {
  */
 const mnistUrl = new URL('/data/mnist.bin', import.meta.url);
 
-/** The converted MNIST digits. */
+/** The converted MNIST digits. The loader (engine/data/load.ts) adds which file, and keeps it once loaded. */
 export async function fetchMnistBytes(): Promise<Uint8Array> {
-  const res = await fetch(mnistUrl);
-  if (!res.ok) throw new Error(`could not load the MNIST digits (HTTP ${res.status})`);
+  let res: Response;
+  try {
+    res = await fetch(mnistUrl);
+  } catch (e) {
+    // The browser's own words ("Failed to fetch") say nothing of what to do about it.
+    throw new Error(`the download failed (${e instanceof Error ? e.message : String(e)}); is the network down?`);
+  }
+  if (!res.ok) throw new Error(`the server answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
   return new Uint8Array(await res.arrayBuffer());
 }

@@ -1,9 +1,9 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ExperimentConfig } from '../config/schema';
-import type { ViewName } from '../config/link';
+import type { ConvergenceAxis, ViewName } from '../config/link';
 import type { BackendChoice, BackendName } from '../engine/backend';
 import { appendProbe, createHistory, type ArmHistory } from '../engine/history';
-import type { ProbeSnapshot } from '../engine/probes/types';
+import type { BnMode, ProbeSnapshot } from '../engine/probes/types';
 import type { RunDescription, SessionEvent, SessionPhase } from '../worker/protocol';
 
 /** Beyond this many probes per arm, histories are thinned to every other point (first and last kept). */
@@ -33,12 +33,18 @@ export interface WaitPhase {
 export interface ViewState {
   /** The hidden layer the views show (0-based); clicking a layer in the network view sets it everywhere. */
   layer: number;
-  /** One unit (channel) of that layer, or null for the whole layer pooled. */
+  /** The unit (channel) of that layer picked in the views, or null for none picked (they show unit 1). */
   unit: number | null;
+  /** Activation distributions: one unit (`unit`, else unit 1) or the whole layer pooled. */
+  distScope: DistScope;
+  /** Activation distributions: batch norm in training mode (batch statistics) or inference mode (running averages). */
+  distMode: BnMode;
   theme: 'light' | 'dark';
   /** Convergence view: log-scale loss axis and exponential smoothing factor (0 = none). */
   logLoss: boolean;
   smoothing: number;
+  /** Convergence's x axis: training steps, or each arm's own training seconds on this machine. */
+  xAxis: ConvergenceAxis;
   /** The views shown (a link can pick some); null shows all. */
   views: ViewName[] | null;
   /** Projector mode (large type, thick lines, the chosen views fitted to the screen) and embed mode. */
@@ -65,6 +71,19 @@ export interface LessonState {
   step: number;
 }
 
+export type DistScope = 'unit' | 'layer';
+
+/**
+ * What the distributions view shows on a fresh page: what Ioffe & Szegedy's Figure 1b–c plots. One unit: its caption
+ * speaks of the input of a typical sigmoid: one unit, not the layer pooled. Inference mode: the paper
+ * does not say in which mode it recorded the distributions, but its figure sits beside the test accuracy of Figure 1a,
+ * which is the network evaluated with its running averages; and in training mode a BN unit before the nonlinearity has
+ * mean β and standard deviation γ by construction, so a plot of it shows batch norm's definition rather than whether
+ * the distribution holds still. The price: at step 0 the running averages are still mean 0 and variance 1 and
+ * normalize nothing, which the caption says, measuring drift from the first probe after they have warmed up.
+ */
+export const DEFAULT_DIST_VIEW: { distScope: DistScope; distMode: BnMode } = { distScope: 'unit', distMode: 'inference' };
+
 /** What the page was opened with: the link's problems (each a field that was ignored) and its backend. */
 export interface LinkInfo {
   problems: string[];
@@ -83,6 +102,8 @@ export interface LabState {
   latest: ProbeSnapshot | null;
   /** Per arm, per layer, per probe: the [units × 5] per-unit percentiles (index-aligned with history steps). */
   unitHistory: Float32Array[][][];
+  /** The same with batch norm in inference mode; an arm without batch norm holds the very same arrays as above. */
+  unitInferenceHistory: Float32Array[][][];
   view: ViewState;
   executionMode: string;
   replay: Replay | null;
@@ -131,10 +152,14 @@ function withoutType<T extends { type: string }>(e: T): Omit<T, 'type'> {
 export function thinHistory(history: ArmHistory[]): void {
   const thin = thinSeries<number>;
   for (const arm of history) {
-    [arm.steps, arm.trainLoss, arm.testLoss, arm.testAccuracy].forEach(thin);
+    [arm.steps, arm.trainLoss, arm.testLoss, arm.testAccuracy, arm.timing.msPerStep, arm.timing.trainingSeconds].forEach(thin);
     for (const l of arm.layers) {
       Object.values(l.percentiles).forEach(thin);
       [l.mean, l.std, l.inputMean, l.inputVariance, l.gradNorm, l.ics.l2, l.ics.cos].forEach(thin);
+      if (l.inference) {
+        Object.values(l.inference.percentiles).forEach(thin);
+        [l.inference.mean, l.inference.std].forEach(thin);
+      }
     }
   }
 }
@@ -154,7 +179,8 @@ export function createLabStore(config: ExperimentConfig): StoreApi<LabState> {
     revision: 0,
     latest: null,
     unitHistory: [],
-    view: { layer: Math.max(0, config.model.depth - 1), unit: null, theme: 'light', logLoss: false, smoothing: 0, views: null, projector: false, embed: false, changeMode: 'restart', keepPlaying: false },
+    unitInferenceHistory: [],
+    view: { layer: Math.max(0, config.model.depth - 1), unit: null, ...DEFAULT_DIST_VIEW, theme: 'light', logLoss: false, smoothing: 0, xAxis: 'steps', views: null, projector: false, embed: false, changeMode: 'restart', keepPlaying: false },
     executionMode: '',
     replay: null,
     link: { problems: [], backend: null, to: 0 },
@@ -167,11 +193,18 @@ export function createLabStore(config: ExperimentConfig): StoreApi<LabState> {
     selectLayer: (layer) => set({ view: { ...get().view, layer, unit: null } }),
     receive: (e) => {
       const { run } = get();
+      // Every event names its run. Events of an older run than the one on screen come from work that was already
+      // under way when the run changed (a probe, a failure): they say nothing true about this run, so are ignored.
+      // Status phases and errors may name the run being built next (a newer id).
+      if (e.runId < run.runId) return;
       if (e.type === 'ready') {
+        // A run is built once: the same id again cannot be a new run.
+        if (e.runId === run.runId) return;
         set({
           run: { ...emptyRun(), ...withoutType(e), status: 'ready' },
           history: createHistory(e.arms, e.layers.map((l) => l.units)),
           unitHistory: e.arms.map(() => e.layers.map(() => [])),
+          unitInferenceHistory: e.arms.map(() => e.layers.map(() => [])),
           latest: null,
           view: { ...get().view, layer: Math.min(get().view.layer, e.layers.length - 1), unit: keepUnit(get().view.unit, e.layers, get().view.layer) },
           revision: get().revision + 1,
@@ -187,7 +220,10 @@ export function createLabStore(config: ExperimentConfig): StoreApi<LabState> {
         if (phase.phase === 'warmup') {
           if (runId === run.runId) set({ run: { ...run, warmup: performance.now() } });
         } else {
-          set({ waiting: [...get().waiting, { phase, at: performance.now() }] });
+          // After an error, a phase means a new attempt (Reset, or a change of setting) is under way: the error
+          // no longer holds, and the page waits again.
+          const retry = run.status === 'error' ? { run: { ...run, status: 'starting' as const, error: null } } : {};
+          set({ waiting: [...get().waiting, { phase, at: performance.now() }], ...retry });
         }
         return;
       }
@@ -199,12 +235,17 @@ export function createLabStore(config: ExperimentConfig): StoreApi<LabState> {
         }
         return;
       }
-      const { history, unitHistory } = get();
+      const { history, unitHistory, unitInferenceHistory } = get();
       appendProbe(history, e.snapshot);
-      e.snapshot.arms.forEach((a, i) => a.layers.forEach((l, j) => unitHistory[i]?.[j]?.push(l.units.percentiles)));
+      e.snapshot.arms.forEach((a, i) =>
+        a.layers.forEach((l, j) => {
+          unitHistory[i]?.[j]?.push(l.units.percentiles);
+          unitInferenceHistory[i]?.[j]?.push((l.inference ?? l).units.percentiles);
+        }),
+      );
       if ((history[0]?.steps.length ?? 0) > MAX_HISTORY_POINTS) {
         thinHistory(history);
-        for (const arm of unitHistory) for (const layer of arm) thinSeries(layer);
+        for (const arm of [...unitHistory, ...unitInferenceHistory]) for (const layer of arm) thinSeries(layer);
       }
       // The run's first probe ends the wait: the views have their first picture, and commands are taken again.
       set({

@@ -32,6 +32,12 @@ import './classroom/classroom.css';
 import { LessonPanel } from './lessons/LessonPanel';
 import { LessonsMenu } from './lessons/LessonsMenu';
 
+/** An engine error ("could not load … : Failed to fetch") as a sentence, to stand before the banner's next one. */
+function asSentence(message: string): string {
+  const s = message.trim();
+  return `${s.charAt(0).toUpperCase()}${s.slice(1)}${/[.!?]$/.test(s) ? '' : '.'}`;
+}
+
 interface Notice {
   id: number;
   kind: 'info' | 'error';
@@ -143,7 +149,8 @@ export function App() {
         {lab && (
           <p className="backend" title={backend?.reason ?? ''}>
             {status === 'starting' ? `${startingPhase}…` : backend ? <>backend <strong>{backend.name}</strong></> : null}
-            {mode ? <span className="mode"> · {mode}</span> : null}
+            {/* Before any backend (a failed start), the mode stands alone. */}
+            {mode ? <span className="mode">{status === 'starting' || backend ? ' · ' : ''}{mode}</span> : null}
           </p>
         )}
         {/* The header is full at 1280 px: there the lessons' entry sits atop the sidebar instead. */}
@@ -184,7 +191,7 @@ export function App() {
         <EngineStatus />
         {error && (
           <p className="banner error" role="alert">
-            {error} The settings are kept; press Reset to try again.
+            {asSentence(error)} The settings are kept; press Reset to try again.
           </p>
         )}
         {/* Embed mode shows no notices but errors: the replay still runs (this bar starts it), unseen. */}

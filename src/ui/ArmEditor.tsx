@@ -35,10 +35,11 @@ export function ArmEditor({ arm, index, config, removable, onChange, onRemove }:
     if (value === undefined) delete next[key];
     return next as unknown as ArmConfig;
   };
-  const own = [arm.label, arm.learningRate, arm.initScale, arm.placement].filter((v) => v !== undefined).length;
+  const own = [arm.label, arm.learningRate, arm.initScale, arm.placement, arm.noise].filter((v) => v !== undefined).length;
   const scaleWord = config.init.scheme === 'gaussian' ? 'std' : 'gain';
   const lr = numericRange('optimizer.learningRate');
   const sc = numericRange('init.scale');
+  const nz = numericRange('arms.0.noise');
   return (
     <div className="arm-editor">
       <div className="arm-row">
@@ -46,7 +47,13 @@ export function ArmEditor({ arm, index, config, removable, onChange, onRemove }:
           label={`Arm ${index + 1} · ${armName(arm, config)}`}
           value={arm.norm}
           options={NORMS.map((n) => [n, NORM_NAMES[n]] as const)}
-          onChange={(norm) => onChange({ ...without('label', undefined), norm, ...(norm === 'none' ? { placement: undefined } : {}) })}
+          onChange={(norm) => {
+            // Settings the new normalization does not have go with the old one (undefined keys are dropped).
+            const next: ArmConfig = { ...without('label', undefined), norm };
+            if (norm === 'none') delete next.placement;
+            if (norm !== 'batch') delete next.noise;
+            onChange(next);
+          }}
         />
         {removable && (
           <button type="button" className="icon" aria-label={`Remove arm ${index + 1}`} onClick={onRemove}>
@@ -117,10 +124,28 @@ export function ArmEditor({ arm, index, config, removable, onChange, onRemove }:
               </select>
             </>
           )}
+          {arm.norm === 'batch' && (
+            <>
+              <label htmlFor={`${id}-noise`}>
+                <span className="visually-hidden">Arm {index + 1} </span>
+                Noise after BN
+              </label>
+              <CommitInput
+                id={`${id}-noise`}
+                inputMode="decimal"
+                value={arm.noise === undefined ? '' : String(arm.noise)}
+                placeholder="0 (none)"
+                parse={parseWithin('arms.0.noise')}
+                onCommit={(v) => onChange(without('noise', v))}
+              />
+            </>
+          )}
         </div>
         <p className="field-hint">
           Empty fields follow the settings of all arms. Learning rate {lr ? `${formatNumber(lr.min)} … ${formatNumber(lr.max)}` : ''}; initial {scaleWord}{' '}
           {sc ? `${formatNumber(sc.min)} … ${formatNumber(sc.max)}` : ''}.
+          {arm.norm === 'batch' &&
+            ` Noise after BN (Santurkar et al. 2018), in training only: each unit shifted by up to ±n and scaled by 1/(1 + n) … 1 + n, anew every step; n ${nz ? `${formatNumber(nz.min)} … ${formatNumber(nz.max)}` : ''}.`}
         </p>
       </details>
     </div>

@@ -1,9 +1,9 @@
 import { useCallback } from 'react';
-import { ACTIVATIONS, DATASETS, INITS, OPTIMIZERS, numericRange, type ExperimentConfig } from '../config/schema';
+import { ACTIVATIONS, DATASETS, INITS, OPTIMIZERS, type ExperimentConfig } from '../config/schema';
 import { PRESETS, presetConfig } from '../config/presets';
 import { useLab, useLabStore } from '../store/context';
 import { SCHEDULABLE, describeChange, settingsAt, withScheduledChange, withoutEvent } from '../config/schedule';
-import { BATCH_SIZES, formatNumber, proposeArm, withChange, withDatasetDefaults } from './controlsModel';
+import { CONTROL_SCALES, batchSizeScale, formatNumber, proposeArm, schemaBounds, widthScale, withChange, withDatasetDefaults } from './controlsModel';
 import { ArmEditor } from './ArmEditor';
 import { Field, IntegerInput, SelectField, SliderField } from './fields';
 
@@ -18,7 +18,8 @@ const ACT_NAMES: Record<(typeof ACTIVATIONS)[number], string> = { sigmoid: 'sigm
 const INIT_NAMES: Record<(typeof INITS)[number], string> = { gaussian: 'Gaussian (std)', glorot: 'Glorot (gain)', he: 'He (gain)' };
 const OPT_NAMES: Record<(typeof OPTIMIZERS)[number], string> = { sgd: 'SGD', momentum: 'SGD + momentum', adam: 'Adam' };
 
-const range = (path: string) => numericRange(path) ?? { min: 0, max: 1 };
+// Every bound below is the schema's: the sliders' scales end at them (controlsModel.ts), and so does the seed.
+const SEED = schemaBounds('seed');
 
 /**
  * Every knob of the experiment. Each change produces a new validated configuration, and applying it restarts
@@ -88,7 +89,6 @@ export function Controls({
     }
   };
   const is2D = config.dataset.name !== 'mnist';
-  const lr = range('optimizer.learningRate');
   const anyNorm = config.arms.some((a) => a.norm !== 'none');
 
   const preset = PRESETS.find((p) => JSON.stringify(presetConfig(p.name)) === JSON.stringify(config));
@@ -113,7 +113,7 @@ export function Controls({
         <legend>Data</legend>
         <SelectField label="Dataset" value={config.dataset.name} options={DATASETS.map((d) => [d, DATASET_NAMES[d]] as const)} onChange={setDataset} />
         {is2D && (
-          <SliderField label="Noise" value={config.dataset.noise} min={0} max={1} step={0.05} format={(v) => v.toFixed(2)} onCommit={set('dataset.noise', 'noise')} />
+          <SliderField label="Noise" value={config.dataset.noise} scale={CONTROL_SCALES['dataset.noise']} format={(v) => v.toFixed(2)} onCommit={set('dataset.noise', 'noise')} />
         )}
       </fieldset>
 
@@ -127,24 +127,20 @@ export function Controls({
           hint="The CNN needs image input: MNIST only."
           onChange={set('model.kind', 'architecture')}
         />
-        <SliderField label="Depth" value={config.model.depth} min={1} max={8} format={(v) => `${v} hidden layer${v > 1 ? 's' : ''}`} onCommit={set('model.depth', 'depth')} />
+        <SliderField label="Depth" value={config.model.depth} scale={CONTROL_SCALES['model.depth']} format={(v) => `${v} hidden layer${v > 1 ? 's' : ''}`} onCommit={set('model.depth', 'depth')} />
         <SliderField
           label="Width"
           value={config.model.width}
-          min={2}
-          max={config.model.kind === 'cnn' ? 64 : 512}
-          log
+          scale={widthScale(config.model.kind)}
           format={(v) => `${v} ${config.model.kind === 'cnn' ? 'channels' : 'units'}`}
-          onCommit={(v) => set('model.width', 'width')(Math.round(v))}
+          onCommit={set('model.width', 'width')}
         />
         <SelectField label="Activation" value={config.activation} options={ACTIVATIONS.map((a) => [a, ACT_NAMES[a]] as const)} onChange={set('activation', 'activation')} />
         <SelectField label="Initialisation" value={config.init.scheme} options={INITS.map((i) => [i, INIT_NAMES[i]] as const)} onChange={set('init.scheme', 'initialisation')} />
         <SliderField
           label={config.init.scheme === 'gaussian' ? 'Initial std' : 'Initial gain'}
           value={config.init.scale}
-          min={0.001}
-          max={10}
-          log
+          scale={CONTROL_SCALES['init.scale']}
           format={formatNumber}
           onCommit={set('init.scale', 'initial scale')}
         />
@@ -181,14 +177,12 @@ export function Controls({
         <SliderField
           label="Running-stats momentum"
           value={live.bnMomentum}
-          min={0.001}
-          max={1}
-          log
+          scale={CONTROL_SCALES['normalization.momentum']}
           format={(v) => `${formatNumber(v)} PyTorch = ${formatNumber(1 - v)} Keras`}
           hint="Weight of the new batch in the running mean and variance (PyTorch's convention); Keras states 1 − this."
           onCommit={set('normalization.momentum', 'momentum')}
         />
-        <SliderField label="ε" value={config.normalization.epsilon} min={1e-8} max={1} log format={formatNumber} onCommit={set('normalization.epsilon', 'ε')} />
+        <SliderField label="ε" value={config.normalization.epsilon} scale={CONTROL_SCALES['normalization.epsilon']} format={formatNumber} onCommit={set('normalization.epsilon', 'ε')} />
         <Field label="Learnable γ and β">
           {(id) => <input id={id} type="checkbox" checked={live.affine} onChange={(e) => set('normalization.affine', 'γ, β')(e.target.checked)} />}
         </Field>
@@ -205,30 +199,29 @@ export function Controls({
 
       <fieldset>
         <legend>Training</legend>
-        <SliderField label="Learning rate" value={live.learningRate} min={lr.min} max={lr.max} log format={formatNumber} onCommit={set('optimizer.learningRate', 'learning rate')} />
+        <SliderField label="Learning rate" value={live.learningRate} scale={CONTROL_SCALES['optimizer.learningRate']} format={formatNumber} onCommit={set('optimizer.learningRate', 'learning rate')} />
         <SliderField
           label="Batch size"
-          value={BATCH_SIZES.reduce((best, b, i) => (Math.abs(b - live.batchSize) < Math.abs(BATCH_SIZES[best]! - live.batchSize) ? i : best), 0)}
-          min={0}
-          max={BATCH_SIZES.length - 1}
-          format={(i) => `${BATCH_SIZES[i]} examples`}
-          onCommit={(i) => set('batchSize', 'batch size')(BATCH_SIZES[i])}
+          value={live.batchSize}
+          scale={batchSizeScale(config.dataset.name)}
+          format={(v) => `${v} examples`}
+          onCommit={set('batchSize', 'batch size')}
         />
         <SelectField label="Optimiser" value={config.optimizer.kind} options={OPTIMIZERS.map((o) => [o, OPT_NAMES[o]] as const)} onChange={set('optimizer.kind', 'optimiser')} />
         {config.optimizer.kind === 'momentum' && (
-          <SliderField label="Momentum" value={live.momentum} min={0} max={0.99} step={0.01} format={(v) => v.toFixed(2)} onCommit={set('optimizer.momentum', 'momentum')} />
+          <SliderField label="Momentum" value={live.momentum} scale={CONTROL_SCALES['optimizer.momentum']} format={formatNumber} onCommit={set('optimizer.momentum', 'momentum')} />
         )}
         <Field label="Seed" hint="All randomness (weights, batch order, data) comes from this number.">
           {(id, describedBy) => (
             <div className="seed">
-              <IntegerInput id={id} describedBy={describedBy} value={config.seed} min={0} max={2147483647} onCommit={set('seed', 'seed')} />
-              <button type="button" onClick={() => set('seed', 'seed')((config.seed + 1) % 2147483647)}>
+              <IntegerInput id={id} describedBy={describedBy} value={config.seed} min={SEED.min} max={SEED.max} onCommit={set('seed', 'seed')} />
+              <button type="button" onClick={() => set('seed', 'seed')(config.seed >= SEED.max ? SEED.min : config.seed + 1)}>
                 next
               </button>
             </div>
           )}
         </Field>
-        <SliderField label="Probe every" value={config.probe.interval} min={1} max={200} format={(v) => `${v} step${v > 1 ? 's' : ''}`} onCommit={set('probe.interval', 'probe interval')} />
+        <SliderField label="Probe every" value={config.probe.interval} scale={CONTROL_SCALES['probe.interval']} format={(v) => `${v} step${v > 1 ? 's' : ''}`} onCommit={set('probe.interval', 'probe interval')} />
       </fieldset>
 
       <fieldset className="during-run">

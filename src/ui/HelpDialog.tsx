@@ -33,6 +33,19 @@ export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => vo
           ))}
         </tbody>
       </table>
+      <h3>With a control focused</h3>
+      <ul className="help-focus-rules">
+        <li>
+          A slider keeps <kbd>←</kbd> <kbd>→</kbd> <kbd>↑</kbd> <kbd>↓</kbd> (the next value on its scale), <kbd>Page Up</kbd>{' '}
+          <kbd>Page Down</kbd>, <kbd>Home</kbd> and <kbd>End</kbd>; <kbd>Space</kbd>, <kbd>R</kbd>, <kbd>T</kbd>, <kbd>P</kbd> and{' '}
+          <kbd>?</kbd> still work.
+        </li>
+        <li>A list (select) and a text or number field keep every key: letters pick an option or type. Press Tab to leave them.</li>
+        <li>
+          A checkbox or radio button keeps <kbd>Space</kbd>. On a button, <kbd>Space</kbd> plays or pauses and <kbd>Enter</kbd> presses
+          the button.
+        </li>
+      </ul>
       <p>
         Every arm trains the same architecture on the same mini-batches from the same random initial draws; they differ in
         normalization and in whatever an arm sets for itself (the Network view’s caption says what). Changing a setting

@@ -2,6 +2,10 @@ import { useMemo } from 'react';
 import { useLab } from '../store/context';
 import { armColor, armDash } from '../views/common/palette';
 import { armState } from './summaryState';
+import { formatMs } from '../views/convergence/convergenceMath';
+
+/** What the column measures, for its tooltip. */
+const MS_TITLE = 'Milliseconds per training step of this arm alone, on this machine: the median of its recent steps (probes excluded).';
 
 const fmt = (v: number | undefined, digits = 3) => (v === undefined ? '–' : Number.isFinite(v) ? v.toFixed(digits) : '∞');
 
@@ -25,6 +29,10 @@ export function Summary() {
           <th scope="col">train loss</th>
           <th scope="col">test loss</th>
           <th scope="col">test accuracy</th>
+          {/* Time is this machine's, not the seed's: data-machine marks it so replay comparisons leave it out. */}
+          <th scope="col" data-machine="" title={MS_TITLE}>
+            ms / step
+          </th>
           <th scope="col" className="state">state</th>
         </tr>
       </thead>
@@ -44,6 +52,9 @@ export function Summary() {
               <td data-testid={`train-loss-${i}`}>{fmt(a?.trainLoss)}</td>
               <td>{fmt(a?.testLoss)}</td>
               <td>{a ? `${(a.testAccuracy * 100).toFixed(1)}%` : '–'}</td>
+              <td data-machine="" data-testid={`ms-per-step-${i}`} title={MS_TITLE}>
+                {formatMs(a?.timing.msPerStep)}
+              </td>
               <td className="state" data-testid={`state-${i}`} data-state={state?.kind}>
                 {state?.kind === 'diverged' ? (
                   <span className="diverged" role="alert">

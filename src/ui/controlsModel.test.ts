@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../config/schema';
-import { formatNumber, logToSlider, proposeArm, sliderToLog, withChange, withDatasetDefaults } from './controlsModel';
+import { CNN_MAX_WIDTH, changeSchema, numericRange, parseConfig } from '../config/schema';
+import { CONTROL_SCALES, batchSizeScale, formatNumber, proposeArm, schemaBounds, widthScale, withChange, withDatasetDefaults } from './controlsModel';
 import { armName } from '../config/schema';
 
 describe('controls model', () => {
@@ -21,16 +21,62 @@ describe('controls model', () => {
     expect(withChange(withChange(parseConfig({}), 'model.width', 40), 'activation', 'tanh').model.width).toBe(40);
   });
 
-  it('maps log sliders both ways', () => {
-    expect(sliderToLog(logToSlider(0.05, 1e-4, 10), 1e-4, 10)).toBeCloseTo(0.05, 6);
-    expect(logToSlider(1e-4, 1e-4, 10)).toBe(0);
-    expect(logToSlider(10, 1e-4, 10)).toBe(1000);
-  });
-
   it('formats numbers compactly', () => {
     expect(formatNumber(0.5)).toBe('0.5');
     expect(formatNumber(0.00001)).toBe('1.0e−5');
     expect(formatNumber(60)).toBe('60');
+  });
+});
+
+describe('the controls\' bounds are the schema\'s', () => {
+  const scales = Object.entries(CONTROL_SCALES);
+
+  it('every slider runs from the schema\'s minimum to its maximum', () => {
+    for (const [path, scale] of scales) {
+      const r = numericRange(path);
+      expect(r, path).not.toBeNull();
+      expect([scale.values[0], scale.values.at(-1)], path).toEqual([r!.min, r!.max]);
+    }
+    // Fields the issue named: the probe interval reaches 1000 and the initial scale 1e-4, as a link may.
+    expect(CONTROL_SCALES['probe.interval'].values.at(-1)).toBe(1000);
+    expect(CONTROL_SCALES['init.scale'].values[0]).toBe(1e-4);
+    expect(schemaBounds('seed')).toEqual({ min: 0, max: 2 ** 31 - 1 });
+  });
+
+  it('the width slider ends where the schema lets an MLP or a CNN end', () => {
+    expect(widthScale('mlp').values.at(-1)).toBe(numericRange('model.width')!.max);
+    expect(widthScale('cnn').values.at(-1)).toBe(CNN_MAX_WIDTH);
+    const cnn = withChange(parseConfig({}), 'model.kind', 'cnn');
+    for (const w of widthScale('cnn').values) expect(withChange(cnn, 'model.width', w).model.width).toBe(w);
+    expect(() => withChange(cnn, 'model.width', CNN_MAX_WIDTH + 1)).toThrow(/channels/);
+  });
+
+  it('the batch-size slider ends at the dataset\'s training examples where they are fewer than the bound', () => {
+    expect(batchSizeScale('mnist').values.at(-1)).toBe(numericRange('batchSize')!.max);
+    expect(batchSizeScale('spirals').values.at(-1)).toBe(800);
+    const big = withChange(parseConfig({}), 'batchSize', 1000);
+    // Switching to the 800 points of a 2-D set keeps the batch as large as it can be.
+    expect(withChange(big, 'dataset.name', 'spirals').batchSize).toBe(800);
+    const spirals = withDatasetDefaults(big, withChange(big, 'dataset.name', 'spirals')).config;
+    for (const b of batchSizeScale('spirals').values) expect(withChange(spirals, 'batchSize', b).batchSize).toBe(b);
+  });
+
+  it('every value on every slider is a valid setting, and a change during the run has the same bounds', () => {
+    const c = parseConfig({ optimizer: { kind: 'momentum' } });
+    for (const [path, scale] of scales) for (const v of scale.values) expect(() => withChange(c, path, v), `${path} = ${v}`).not.toThrow();
+    for (const w of widthScale('mlp').values) expect(() => withChange(c, 'model.width', w)).not.toThrow();
+    // The sliders that can record a change from a step on (During the run) commit into changeSchema.
+    const live = { 'optimizer.learningRate': 'learningRate', 'optimizer.momentum': 'momentum', 'normalization.momentum': 'bnMomentum', batchSize: 'batchSize' } as const;
+    for (const [path, key] of Object.entries(live)) expect(numericRange(key, changeSchema), key).toEqual(numericRange(path));
+  });
+
+  it('reads the bounds through zod\'s public API: nested, optional, in arrays, and none for what is not a number', () => {
+    expect(numericRange('arms.0.initScale')).toEqual({ min: 1e-4, max: 10 });
+    expect(numericRange('schedule.3.set.batchSize')).toEqual({ min: 2, max: 1000 });
+    expect(numericRange('activation')).toBeNull();
+    expect(numericRange('optimizer.nope')).toBeNull();
+    expect(numericRange('arms.first.initScale')).toBeNull();
+    expect(numericRange('optimizer.constructor')).toBeNull();
   });
 });
 

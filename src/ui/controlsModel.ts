@@ -1,4 +1,5 @@
-import { NORMS, armName, parseConfig, type ArmConfig, type ExperimentConfig } from '../config/schema';
+import { CNN_MAX_WIDTH, NORMS, trainExamples, armName, numericRange, parseConfig, type ArmConfig, type ExperimentConfig } from '../config/schema';
+import { linearScale, listScale, logScale, type SliderScale } from './sliderScale';
 
 /**
  * A configuration with one field changed, validated. Every field of ExperimentConfig defines the run (data,
@@ -16,6 +17,12 @@ export function withChange(config: ExperimentConfig, path: string, value: unknow
   const c = next as unknown as ExperimentConfig;
   if (c.dataset.name !== 'mnist' && c.model.kind === 'cnn') c.model.kind = 'mlp';
   if (c.model.kind !== config.model.kind) c.model = { ...ARCHITECTURE_DEFAULTS[c.model.kind] };
+  // A smaller training set (the 2-D sets' 800 points) takes the largest batch it can hold, in the run and its changes.
+  if (c.dataset.name !== config.dataset.name) {
+    const most = trainExamples(c.dataset.name);
+    c.batchSize = Math.min(c.batchSize, most);
+    for (const e of c.schedule) if (e.set.batchSize !== undefined) e.set.batchSize = Math.min(e.set.batchSize, most);
+  }
   return parseConfig(c);
 }
 
@@ -24,16 +31,51 @@ export const ARCHITECTURE_DEFAULTS = {
   cnn: { kind: 'cnn', depth: 3, width: 16 },
 } as const satisfies Record<string, ExperimentConfig['model']>;
 
-/** A log-scale slider position (0…1000) ↔ value over [min, max]. */
-export function logToSlider(value: number, min: number, max: number): number {
-  return Math.round((1000 * Math.log(value / min)) / Math.log(max / min));
-}
-export function sliderToLog(pos: number, min: number, max: number, digits = 2): number {
-  const v = min * Math.exp((pos / 1000) * Math.log(max / min));
-  return Number(v.toPrecision(digits));
+export const BATCH_SIZES = [2, 4, 8, 16, 32, 60, 64, 128, 256, 512] as const;
+
+/**
+ * The bounds of a numeric field, read from the schema: the one place a bound is written. A control for a field the
+ * schema does not bound is a programming error, caught when this module loads.
+ */
+export function schemaBounds(path: string): { min: number; max: number } {
+  const r = numericRange(path);
+  if (!r || !Number.isFinite(r.min) || !Number.isFinite(r.max)) throw new Error(`the schema gives ${path} no finite bounds`);
+  return r;
 }
 
-export const BATCH_SIZES = [2, 4, 8, 16, 32, 60, 64, 128, 256, 512] as const;
+/**
+ * Every slider's scale, by the schema path it sets: its ends are the schema's bounds, and between them the values
+ * a person would pick (round numbers on log scales, even steps on linear ones).
+ */
+export const CONTROL_SCALES = {
+  'dataset.noise': linearScale(schemaBounds('dataset.noise'), 0.05),
+  'model.depth': linearScale(schemaBounds('model.depth'), 1),
+  'init.scale': logScale(schemaBounds('init.scale')),
+  'normalization.momentum': logScale(schemaBounds('normalization.momentum')),
+  'normalization.epsilon': logScale(schemaBounds('normalization.epsilon')),
+  'optimizer.learningRate': logScale(schemaBounds('optimizer.learningRate')),
+  'optimizer.momentum': linearScale(schemaBounds('optimizer.momentum'), 0.01),
+  batchSize: listScale(schemaBounds('batchSize'), BATCH_SIZES),
+  'probe.interval': logScale(schemaBounds('probe.interval'), { integer: true }),
+} as const satisfies Record<string, SliderScale>;
+
+const WIDTH_SCALES = {
+  mlp: logScale(schemaBounds('model.width'), { integer: true, powersOfTwo: true }),
+  // The schema caps a CNN's channels below model.width's own bound (a cross-field rule), so its slider ends there.
+  cnn: logScale({ min: schemaBounds('model.width').min, max: CNN_MAX_WIDTH }, { integer: true, powersOfTwo: true }),
+} as const;
+
+/** The width slider's scale: units for an MLP, channels for a CNN. */
+export function widthScale(kind: ExperimentConfig['model']['kind']): SliderScale {
+  return WIDTH_SCALES[kind];
+}
+
+/** The batch-size slider's scale: it ends at the schema's bound or at the dataset's training examples, the lower. */
+export function batchSizeScale(dataset: ExperimentConfig['dataset']['name']): SliderScale {
+  const bounds = schemaBounds('batchSize');
+  const max = Math.min(bounds.max, trainExamples(dataset));
+  return max === bounds.max ? CONTROL_SCALES.batchSize : listScale({ min: bounds.min, max }, BATCH_SIZES);
+}
 
 /** Compact display of a number: 0.5, 0.05, 1e-5. */
 export function formatNumber(v: number): string {

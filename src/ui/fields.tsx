@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
-import { logToSlider, sliderToLog } from './controlsModel';
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { nearestIndex, valueForKey, type SliderScale } from './sliderScale';
 
 interface FieldProps {
   label: string;
@@ -54,35 +54,50 @@ export function SelectField<T extends string>(props: {
 }
 
 /**
- * A slider that shows its value while dragging but commits only when released (the native change event), so a
- * drag across the learning-rate range restarts the run once, not forty times.
+ * A slider over a scale of values (sliderScale.ts): position i is `scale.values[i]`, so the shown, announced and
+ * committed values are one number. It shows its value while dragging but commits only when released (the native
+ * change event), so a drag across the learning-rate range restarts the run once, not forty times. The keys step
+ * from the current value to its neighbour on the scale, also from a value a link set between two scale values.
  */
 export function SliderField(props: {
   label: string;
   value: number;
-  min: number;
-  max: number;
-  step?: number;
-  log?: boolean;
+  scale: SliderScale;
   format: (v: number) => ReactNode;
   onCommit: (v: number) => void;
   hint?: string;
 }) {
-  const { min, max, log, value, onCommit } = props;
+  const { scale, value, onCommit } = props;
   const [draft, setDraft] = useState<number | null>(null);
   const ref = useRef<HTMLInputElement>(null);
-  const toValue = useCallback((pos: number) => (log ? sliderToLog(pos, min, max) : pos), [log, min, max]);
+  // Keys pressed faster than the store answers step on from the value last committed, not from the stale prop.
+  const pending = useRef<{ from: number; to: number } | null>(null);
+  useEffect(() => {
+    pending.current = null;
+  }, [value]);
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
     const commit = () => {
       setDraft(null);
-      const v = toValue(Number(el.value));
-      if (v !== value) onCommit(v);
+      const v = scale.values[Number(el.value)];
+      if (v !== undefined && v !== value) onCommit(v);
     };
     el.addEventListener('change', commit);
     return () => el.removeEventListener('change', commit);
-  }, [toValue, value, onCommit]);
+  }, [scale, value, onCommit]);
+  const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    const from = pending.current?.from === value ? pending.current.to : value;
+    const next = valueForKey(scale, from, e.key);
+    if (next === null) return;
+    // The browser's own step would move the thumb to the neighbour of its rounded position, not of the value.
+    e.preventDefault();
+    if (next === from) return;
+    pending.current = { from: value, to: next };
+    setDraft(null);
+    onCommit(next);
+  };
   const shown = draft ?? value;
   const formatted = props.format(shown);
   return (
@@ -93,12 +108,13 @@ export function SliderField(props: {
           id={id}
           aria-describedby={describedBy}
           type="range"
-          min={log ? 0 : min}
-          max={log ? 1000 : max}
-          step={log ? 1 : (props.step ?? 1)}
-          value={log ? logToSlider(shown, min, max) : shown}
+          min={0}
+          max={scale.values.length - 1}
+          step={1}
+          value={nearestIndex(scale, shown)}
           aria-valuetext={typeof formatted === 'string' ? formatted : String(shown)}
-          onChange={(e) => setDraft(toValue(Number(e.target.value)))}
+          onChange={(e) => setDraft(scale.values[Number(e.target.value)] ?? null)}
+          onKeyDown={onKeyDown}
         />
       )}
     </Field>

@@ -1,37 +1,185 @@
+import { enqueueCommand } from './commandQueue';
 import type { Command, SessionEvent } from './protocol';
+
+export type ExecutionMode = 'worker' | 'main-thread';
 
 export interface SessionClient {
   send(cmd: Command): void;
   dispose(): void;
-  /** Where training runs, and why, for the page to say. */
-  readonly mode: 'worker' | 'main-thread';
+  /** Where training runs, and why, for the page to say; it changes once if the worker fails before its first run. */
+  readonly mode: ExecutionMode;
   readonly reason: string;
+  /** A few words for the header: "in a Web Worker", "on the main thread", "on the main thread (the worker failed)". */
+  readonly label: string;
+}
+
+/** The part of a Worker the client uses (a test passes a fake). */
+export interface WorkerLike {
+  postMessage(cmd: Command): void;
+  terminate(): void;
+  onmessage: ((e: MessageEvent<SessionEvent>) => void) | null;
+  onerror: ((e: ErrorEvent) => void) | null;
+}
+
+/** What runs the session on the main thread: loaded on demand, since the worker usually makes it unneeded. */
+export type MainThreadLoader = () => Promise<(emit: (e: SessionEvent) => void) => { handle(cmd: Command): void }>;
+
+export interface SessionClientOptions {
+  forceMainThread?: boolean;
+  /** Told when training moves to the main thread after the worker failed, with the client's new mode. */
+  onModeChange?: (client: SessionClient) => void;
+  /** The training worker (tests: a fake); null where there is none. */
+  startWorker?: (() => WorkerLike) | null;
+  loadMainThread?: MainThreadLoader;
+}
+
+const defaultWorker = (): WorkerLike =>
+  new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module', name: 'training' }) as unknown as WorkerLike;
+
+const defaultMainThread: MainThreadLoader = async () => {
+  const [{ TrainingSession }, { fetchMnistBytes, wasmPaths }] = await Promise.all([import('./session'), import('../platform/wasmPaths')]);
+  // Short slices so rendering and input get the thread between them.
+  return (emit) => new TrainingSession({ emit, fetchMnist: fetchMnistBytes, backendOptions: { wasmPaths }, sliceMs: 8 });
+};
+
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/**
+ * Starts the training session in a module Web Worker. Where workers are unavailable, or the worker fails before
+ * its first run is ready (its script does not load, or throws as it starts), the same session runs on the main
+ * thread in short time slices, the commands the worker had been sent are replayed to it, and `mode` says so.
+ *
+ * Every event passes through here, so the client knows the newest run id and tags its own errors with it (an
+ * error is applied only to the run it belongs to).
+ */
+export function createSessionClient(onEvent: (e: SessionEvent) => void, opts: SessionClientOptions = {}): SessionClient {
+  let runId = 0;
+  const deliver = (e: SessionEvent) => {
+    runId = Math.max(runId, e.runId);
+    onEvent(e);
+  };
+  const fail = (message: string) => deliver({ type: 'error', runId, message });
+
+  let mode: ExecutionMode = 'worker';
+  let reason = 'training runs in a Web Worker';
+  let label = 'in a Web Worker';
+  let target: { send(cmd: Command): void; dispose(): void };
+
+  const client: SessionClient = {
+    send: (cmd) => target.send(cmd),
+    dispose: () => target.dispose(),
+    get mode() {
+      return mode;
+    },
+    get reason() {
+      return reason;
+    },
+    get label() {
+      return label;
+    },
+  };
+
+  const toMainThread = (why: string, short: string) => {
+    mode = 'main-thread';
+    reason = why;
+    label = short;
+    target = mainThread(opts.loadMainThread ?? defaultMainThread, deliver, fail);
+  };
+
+  const startWorker = opts.startWorker === undefined ? (typeof Worker === 'undefined' ? null : defaultWorker) : opts.startWorker;
+  if (opts.forceMainThread) {
+    toMainThread('training runs on the main thread (requested)', 'on the main thread');
+  } else if (!startWorker) {
+    toMainThread('no Web Worker support: training runs on the main thread', 'on the main thread');
+  } else {
+    try {
+      target = inWorker(startWorker(), deliver, fail, (why, sent) => {
+        toMainThread(`the training worker failed to start (${why}): training runs on the main thread`, 'on the main thread (the worker failed)');
+        for (const cmd of sent) target.send(cmd);
+        opts.onModeChange?.(client);
+      });
+    } catch (e) {
+      toMainThread(`no Web Worker (${messageOf(e)}): training runs on the main thread`, 'on the main thread');
+    }
+  }
+  return client;
 }
 
 /**
- * Starts the training session in a module Web Worker; where workers are unavailable (or the worker fails to
- * start), the same session runs on the main thread in short time slices, and `mode` says so.
+ * The session in a worker. Until the worker's first run is ready, the commands sent are kept (merged as the
+ * session merges them), so that if the worker fails they can be replayed on the main thread; after that a
+ * failure is an error of the run on screen.
  */
-export async function createSessionClient(onEvent: (e: SessionEvent) => void, opts: { forceMainThread?: boolean } = {}): Promise<SessionClient> {
-  if (!opts.forceMainThread && typeof Worker !== 'undefined') {
-    try {
-      const worker = new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module', name: 'training' });
-      worker.onmessage = (e: MessageEvent<SessionEvent>) => onEvent(e.data);
-      worker.onerror = (e) => {
-        e.preventDefault();
-        onEvent({ type: 'error', runId: -1, message: `the training worker failed: ${e.message || 'unknown error'}` });
-      };
-      return { send: (cmd) => worker.postMessage(cmd), dispose: () => worker.terminate(), mode: 'worker', reason: 'training runs in a Web Worker' };
-    } catch (e) {
-      return mainThread(onEvent, `no Web Worker (${e instanceof Error ? e.message : String(e)}): training runs on the main thread`);
+function inWorker(worker: WorkerLike, deliver: (e: SessionEvent) => void, fail: (message: string) => void, fallBack: (why: string, sent: Command[]) => void) {
+  let proven = false;
+  let dead = false;
+  const sent: Command[] = [];
+  worker.onmessage = (e) => {
+    if (dead) return;
+    if (e.data.type === 'ready' && !proven) {
+      proven = true;
+      sent.length = 0;
     }
-  }
-  return mainThread(onEvent, opts.forceMainThread ? 'training runs on the main thread (requested)' : 'no Web Worker support: training runs on the main thread');
+    deliver(e.data);
+  };
+  worker.onerror = (e) => {
+    // Handled here: the page says what happened, the console need not.
+    e.preventDefault();
+    if (dead) return;
+    // A script that does not load gives an event with no message.
+    const why = e.message || 'its script did not load';
+    if (proven) {
+      fail(`the training worker failed: ${why}`);
+      return;
+    }
+    dead = true;
+    worker.terminate();
+    fallBack(why, sent.splice(0));
+  };
+  return {
+    send(cmd: Command) {
+      if (!proven) enqueueCommand(sent, cmd);
+      worker.postMessage(cmd);
+    },
+    dispose: () => worker.terminate(),
+  };
 }
 
-async function mainThread(onEvent: (e: SessionEvent) => void, reason: string): Promise<SessionClient> {
-  const [{ TrainingSession }, { fetchMnistBytes, wasmPaths }] = await Promise.all([import('./session'), import('../platform/wasmPaths')]);
-  // Short slices so rendering and input get the thread between them.
-  const session = new TrainingSession({ emit: onEvent, fetchMnist: fetchMnistBytes, backendOptions: { wasmPaths }, sliceMs: 8 });
-  return { send: (cmd) => session.handle(cmd), dispose: () => session.handle({ type: 'pause' }), mode: 'main-thread', reason };
+/**
+ * The session on the main thread, once its code has loaded; commands wait (merged) until then. If the code does
+ * not load (offline, say), that is the run's error, and the next configure or reset tries again.
+ */
+function mainThread(load: MainThreadLoader, deliver: (e: SessionEvent) => void, fail: (message: string) => void) {
+  let session: { handle(cmd: Command): void } | null = null;
+  let loading = false;
+  const waiting: Command[] = [];
+  const start = () => {
+    loading = true;
+    load().then(
+      (create) => {
+        loading = false;
+        session = create(deliver);
+        for (const cmd of waiting.splice(0)) session.handle(cmd);
+      },
+      (e: unknown) => {
+        loading = false;
+        fail(`could not load the training engine: ${messageOf(e)}`);
+      },
+    );
+  };
+  start();
+  return {
+    send(cmd: Command) {
+      if (session) {
+        session.handle(cmd);
+        return;
+      }
+      enqueueCommand(waiting, cmd);
+      if (!loading && (cmd.type === 'reset' || cmd.type === 'configure')) start();
+    },
+    dispose() {
+      session?.handle({ type: 'pause' });
+      waiting.length = 0;
+    },
+  };
 }

@@ -22,6 +22,8 @@ export interface ArmInfo {
   name: string;
   norm: NormKind;
   placement: Placement;
+  /** Santurkar et al.'s noise after batch norm (its strength; absent or 0 for none): it moves the arm's bands in training mode. */
+  noise?: number;
   learningRate: number;
   /** The trainable tensors as the engine built them (name, layer, role, shape), for the network view's counts. */
   params: ParamInfo[];
@@ -69,7 +71,7 @@ export type SessionPhase =
   | { phase: 'measure'; backend: BackendName }
   /** Building every arm's network from the seed. */
   | { phase: 'build' }
-  /** Probing the new networks at step 0 (after 'ready': the views' first picture; commands wait for it). */
+  /** Probing the new networks at step 0, the views' first picture: 'ready' comes with it, then the probe. */
   | { phase: 'probe' }
   /** The first training step of a new network, about to start. */
   | { phase: 'warmup'; step: number };
@@ -83,12 +85,14 @@ export function transferables(snapshot: ProbeSnapshot): ArrayBuffer[] {
   for (const arm of snapshot.arms) {
     add(arm.boundary?.probs);
     for (const l of arm.layers) {
-      add(l.pooled.percentiles);
-      add(l.pooled.histogram);
-      add(l.units.percentiles);
-      add(l.units.mean);
-      add(l.units.std);
-      add(l.units.histogram);
+      for (const d of l.inference ? [l, l.inference] : [l]) {
+        add(d.pooled.percentiles);
+        add(d.pooled.histogram);
+        add(d.units.percentiles);
+        add(d.units.mean);
+        add(d.units.std);
+        add(d.units.histogram);
+      }
       if (l.bn) Object.values(l.bn).forEach(add);
       if (l.inspect) [l.inspect.gamma, l.inspect.beta, l.inspect.dGamma, l.inspect.dBeta, l.inspect.dMean, l.inspect.dVariance, l.inspect.x, l.inspect.dy, l.inspect.dx].forEach(add);
     }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import '@tensorflow/tfjs-backend-cpu';
-import { parseConfig } from '../config/schema';
+import { parseConfig, type ExperimentConfig } from '../config/schema';
 import { readMnistBytes } from '../engine/testing/fixtures';
-import type { SessionEvent } from './protocol';
+import { tf } from '../engine/tf';
+import type { Command, SessionEvent } from './protocol';
 import { TrainingSession } from './session';
 
 const config = parseConfig({
@@ -13,19 +14,53 @@ const config = parseConfig({
   batchSize: 16,
   probe: { interval: 5, batchSize: 32, bins: 16, range: 8 },
 });
+const withLr = (c: ExperimentConfig, learningRate: number) => parseConfig({ ...c, optimizer: { ...c.optimizer, learningRate } });
 
-function session() {
+/** The smallest MNIST networks, so that building and probing them on the cpu backend is quick. */
+const mnist = parseConfig({
+  dataset: { name: 'mnist', noise: 0 },
+  model: { kind: 'mlp', depth: 1, width: 8 },
+  arms: [{ norm: 'none' }],
+  probe: { interval: 50, batchSize: 16, bins: 8, range: 8 },
+});
+
+/** A CI machine may be several times slower than this one: conditions are polled, never slept for. */
+const WAIT_MS = 60_000;
+
+function session(fetchMnist: () => Promise<Uint8Array> = readMnistBytes) {
   const events: SessionEvent[] = [];
-  const s = new TrainingSession({ emit: (e) => events.push(e), fetchMnist: readMnistBytes, backendOptions: {}, sliceMs: 5 });
-  const until = async (pred: () => boolean, ms = 20_000) => {
+  const s = new TrainingSession({ emit: (e) => events.push(e), fetchMnist, backendOptions: {}, sliceMs: 5 });
+  const until = async (pred: () => boolean, what = 'a condition') => {
     const t0 = Date.now();
     while (!pred()) {
-      if (Date.now() - t0 > ms) throw new Error('timed out');
+      if (Date.now() - t0 > WAIT_MS) throw new Error(`timed out waiting for ${what}`);
       await new Promise((r) => setTimeout(r, 5));
     }
   };
-  const lastStep = () => [...events].reverse().find((e) => e.type === 'progress')?.step ?? -1;
-  return { s, events, until, lastStep };
+  const progress = () => events.filter((e) => e.type === 'progress');
+  const lastStep = () => progress().at(-1)?.step ?? -1;
+  const readies = () => events.filter((e): e is Extract<SessionEvent, { type: 'ready' }> => e.type === 'ready');
+  const errors = () => events.filter((e): e is Extract<SessionEvent, { type: 'error' }> => e.type === 'error');
+  /** Sends a command and waits for the progress event every applied command ends with. */
+  const roundTrip = async (cmd: Command) => {
+    const before = progress().length;
+    s.handle(cmd);
+    await until(() => progress().length > before, `the answer to ${cmd.type}`);
+  };
+  /**
+   * Lets a training loop that should have stopped show that it did not: each round trip goes through the session's
+   * queue behind any time slice already due, and every slice trains at least one step, so a loop still running
+   * moves the step within these round trips however fast or slow the machine is.
+   */
+  const settle = async () => {
+    for (let i = 0; i < 3; i++) await roundTrip({ type: 'setSpeed', stepsPerSecond: null });
+  };
+  /** Configures and waits for the run's first probe (the views' first picture). */
+  const start = async (c: ExperimentConfig = config) => {
+    s.handle({ type: 'configure', config: c, backend: 'cpu' });
+    await until(() => events.some((e) => e.type === 'probe'), 'the first probe');
+  };
+  return { s, events, until, lastStep, readies, errors, roundTrip, settle, start };
 }
 
 describe('training session (the worker’s side of the protocol)', () => {
@@ -40,7 +75,7 @@ describe('training session (the worker’s side of the protocol)', () => {
     live.s.handle({ type: 'schedule', config: withDrop });
     live.s.handle({ type: 'runTo', step: 20 });
     await live.until(() => finalProbe(live.events) !== undefined);
-    expect(live.events.filter((e) => e.type === 'ready')).toHaveLength(1);
+    expect(live.readies()).toHaveLength(1);
     // Replayed: the same schedule from the start, as a link gives it.
     const replay = session();
     replay.s.handle({ type: 'configure', config: withDrop, backend: 'cpu' });
@@ -58,35 +93,155 @@ describe('training session (the worker’s side of the protocol)', () => {
   });
 
   it('configures, steps exactly one at a time, runs to a step and stops there, and resets to 0', async () => {
-    const { s, events, until, lastStep } = session();
-    s.handle({ type: 'configure', config, backend: 'cpu' });
-    await until(() => events.some((e) => e.type === 'probe'));
-    const ready = events.find((e) => e.type === 'ready');
-    expect(ready && ready.type === 'ready' && ready.backend.name).toBe('cpu');
+    const { s, events, until, lastStep, readies, settle, start } = session();
+    await start();
+    expect(readies()[0]!.backend.name).toBe('cpu');
     s.handle({ type: 'step' });
     await until(() => lastStep() === 1);
     s.handle({ type: 'runTo', step: 12 });
-    await until(() => lastStep() === 12 && events.some((e) => e.type === 'progress' && e.step === 12 && !e.playing));
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => events.some((e) => e.type === 'progress' && e.step === 12 && !e.playing));
+    await settle();
     expect(lastStep()).toBe(12);
     const probeSteps = events.flatMap((e) => (e.type === 'probe' ? [e.snapshot.step] : []));
     // The manual step at 1 is probed off the schedule, so the page shows that very step.
     expect(probeSteps).toEqual([0, 1, 5, 10, 12]);
     s.handle({ type: 'reset' });
-    await until(() => events.filter((e) => e.type === 'ready').length === 2);
+    await until(() => readies().length === 2);
     await until(() => lastStep() === 0);
   });
 
-  it('plays and pauses', async () => {
-    const { s, events, until, lastStep } = session();
-    s.handle({ type: 'configure', config, backend: 'cpu' });
-    await until(() => events.some((e) => e.type === 'probe'));
+  it('plays, and stays paused once paused', async () => {
+    const { s, events, until, lastStep, settle, start } = session();
+    await start();
     s.handle({ type: 'play' });
     await until(() => lastStep() >= 20);
+    const sent = events.length;
     s.handle({ type: 'pause' });
-    await until(() => events.some((e) => e.type === 'progress' && !e.playing && e.step >= 20));
+    await until(() => events.slice(sent).some((e) => e.type === 'progress' && !e.playing));
     const paused = lastStep();
-    await new Promise((r) => setTimeout(r, 100));
+    expect(paused).toBeGreaterThanOrEqual(20);
+    await settle();
     expect(lastStep()).toBe(paused);
+    // The check can fail: the same round trips while playing see the step move.
+    s.handle({ type: 'play' });
+    await settle();
+    expect(lastStep()).toBeGreaterThan(paused);
+    s.handle({ type: 'pause' });
+  });
+
+  it('twenty changes sent together build one run, the newest, in a task of its own', async () => {
+    const { s, events, until, readies, settle, start } = session();
+    await start();
+    await settle();
+    const tensors = tf.memory().numTensors;
+    const rates = Array.from({ length: 20 }, (_, i) => 0.2 - i * 0.005);
+    let timerRan = false;
+    for (const lr of rates) s.handle({ type: 'configure', config: withLr(config, lr), backend: 'auto' });
+    setTimeout(() => (timerRan = true), 0);
+    const sent = events.length;
+    await until(() => events.slice(sent).some((e) => e.type === 'probe'), 'the new run’s first probe');
+    await settle();
+    const built = readies().slice(1);
+    expect(built.map((r) => r.arms[0]!.learningRate)).toEqual([rates.at(-1)]);
+    // On the main thread a chain of builds in one task froze the page (5.7 s): the build waits for the event loop.
+    expect(timerRan).toBe(true);
+    // The old run and any build dropped half-way have freed their tensors: one run's worth is left.
+    expect(tf.memory().numTensors).toBe(tensors);
+  });
+
+  it('a run being built is dropped when a newer change arrives, and only the newest is built', async () => {
+    // The first download is held back until five more changes have arrived.
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    let downloads = 0;
+    const { s, until, readies, settle } = session(async () => {
+      downloads++;
+      await held;
+      return readMnistBytes();
+    });
+    s.handle({ type: 'configure', config: mnist, backend: 'cpu' });
+    await until(() => downloads === 1, 'the download to start');
+    const rates = [0.4, 0.3, 0.2, 0.1, 0.05];
+    for (const lr of rates) s.handle({ type: 'configure', config: withLr(parseConfig({ ...mnist, seed: Math.round(lr * 100) }), lr), backend: 'auto' });
+    release();
+    await until(() => readies().length > 0, 'a run');
+    await settle();
+    expect(readies().map((r) => r.arms[0]!.learningRate)).toEqual([0.05]);
+    expect(downloads).toBe(1);
+  });
+
+  it('a change that arrives while a new run takes its first probe drops that run unseen, and frees it', async () => {
+    const { s, events, until, readies, settle, start } = session();
+    await start();
+    await settle();
+    const tensors = tf.memory().numTensors;
+    const sent = events.length;
+    // Sent from inside the session's own announcement that it is probing run 2: it arrives during that probe.
+    let interrupted = false;
+    const emit = events.push.bind(events);
+    events.push = (...es: SessionEvent[]) => {
+      for (const e of es) {
+        if (!interrupted && e.type === 'status' && e.phase === 'probe' && e.runId === 2) {
+          interrupted = true;
+          s.handle({ type: 'configure', config: withLr(config, 0.02), backend: 'auto' });
+        }
+      }
+      return emit(...es);
+    };
+    s.handle({ type: 'configure', config: withLr(config, 0.3), backend: 'auto' });
+    await until(() => events.slice(sent).some((e) => e.type === 'probe'), 'the new run’s first probe');
+    await settle();
+    expect(interrupted).toBe(true);
+    expect(readies().slice(1).map((r) => [r.runId, r.arms[0]!.learningRate])).toEqual([[3, 0.02]]);
+    expect(events.slice(sent).some((e) => e.runId === 2 && (e.type === 'probe' || e.type === 'progress'))).toBe(false);
+    expect(tf.memory().numTensors).toBe(tensors);
+  });
+
+  it('a reset or run-to that a newer command makes pointless is dropped unapplied', async () => {
+    const { s, events, until, settle, start } = session();
+    await start();
+    const sent = events.length;
+    const commands: Command[] = [{ type: 'runTo', step: 40 }, { type: 'reset' }, { type: 'runTo', step: 30 }, { type: 'configure', config: withLr(config, 0.05), backend: 'auto' }, { type: 'runTo', step: 10 }];
+    commands.forEach((c) => s.handle(c));
+    await until(() => events.some((e) => e.type === 'progress' && e.step === 10 && !e.playing), 'the run to stop at 10');
+    await settle();
+    const after = events.slice(sent);
+    expect(after.filter((e) => e.type === 'ready').map((e) => e.type === 'ready' && e.arms[0]!.learningRate)).toEqual([0.05]);
+    // Neither the first run nor the new one trained past 10.
+    expect(Math.max(...after.map((e) => (e.type === 'progress' ? e.step : e.type === 'probe' ? e.snapshot.step : 0)))).toBe(10);
+  });
+
+  it('Reset retries a download that failed, whose error names the file; later seed and network changes need no download', async () => {
+    const net = { offline: true, downloads: 0 };
+    const { s, events, until, readies, errors } = session(async () => {
+      net.downloads++;
+      if (net.offline) throw new TypeError('Failed to fetch');
+      return readMnistBytes();
+    });
+    s.handle({ type: 'configure', config: mnist, backend: 'cpu' });
+    await until(() => errors().length === 1, 'the error');
+    expect(errors()[0]!.message).toMatch(/MNIST digits \(mnist\.bin\): Failed to fetch/);
+    // Still offline: Reset tries again, and fails again.
+    s.handle({ type: 'reset' });
+    await until(() => errors().length === 2, 'the second error');
+    expect(readies()).toHaveLength(0);
+    net.offline = false;
+    s.handle({ type: 'reset' });
+    await until(() => events.some((e) => e.type === 'probe'), 'the first probe');
+    expect(readies()).toHaveLength(1);
+    // Offline again: a new seed, a deeper network and a CNN all train on the digits already loaded.
+    net.offline = true;
+    const changes = [parseConfig({ ...mnist, seed: 7 }), parseConfig({ ...mnist, seed: 7, model: { kind: 'mlp', depth: 2, width: 6 } }), parseConfig({ ...mnist, seed: 7, model: { kind: 'cnn', depth: 1, width: 2 } })];
+    for (const c of changes) {
+      const n = readies().length;
+      s.handle({ type: 'configure', config: c, backend: 'auto' });
+      await until(() => readies().length === n + 1, 'the new run');
+    }
+    expect(readies().at(-1)!.inputShape).toEqual([28, 28, 1]);
+    expect(errors()).toHaveLength(2);
+    expect(net.downloads).toBe(3);
+    // The seed and depth changes had nothing to wait for; the CNN only for the digits laid out as images.
+    const waited = events.flatMap((e) => (e.type === 'status' && e.phase === 'data' ? [e.runId] : []));
+    expect(waited.filter((id) => id > readies()[0]!.runId)).toEqual([readies().at(-1)!.runId]);
   });
 });

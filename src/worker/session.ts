@@ -1,8 +1,9 @@
 import type { ExperimentConfig } from '../config/schema';
 import { chooseBackend, type BackendChoice, type BackendName, type BackendOptions } from '../engine/backend';
-import { loadDataset } from '../engine/data/load';
+import { DatasetLoader } from '../engine/data/load';
 import type { Dataset } from '../engine/data/types';
 import { LockstepTrainer } from '../engine/trainer';
+import { enqueueCommand, rebuildWaiting } from './commandQueue';
 import type { Command, SessionEvent, SessionPhase } from './protocol';
 
 export interface SessionHost {
@@ -13,15 +14,26 @@ export interface SessionHost {
   sliceMs: number;
 }
 
+/** Lets messages (and, on the main thread, input and rendering) that are already waiting in the event loop in. */
+const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 /**
  * A training session: owns one LockstepTrainer and runs it on its own clock in small time slices, probing on the
  * configuration's schedule. The same class runs inside the Web Worker and, as the fallback, on the main thread.
+ *
+ * Commands wait in a queue where a newer one drops those it makes pointless (commandQueue.ts), and a run being
+ * built stops as soon as a newer configure or reset waits: a burst of changes builds one run, the newest.
  */
 export class TrainingSession {
   private trainer: LockstepTrainer | null = null;
   private config: ExperimentConfig | null = null;
+  /** The backend the newest configure asked for ('auto': measure once, then keep the one in use). */
+  private requested: BackendName | 'auto' = 'auto';
   private backend: BackendChoice | null = null;
-  private dataset: { key: string; data: Dataset } | null = null;
+  private readonly data: DatasetLoader;
+  /** The dataset of the run being built or trained (the backend measurement trains on it too). */
+  private dataset: Dataset | null = null;
+  private pending: Command[] = [];
   private runId = 0;
   private playing = false;
   private target: number | null = null;
@@ -31,30 +43,36 @@ export class TrainingSession {
   private lastProgress = 0;
   private busy: Promise<void> = Promise.resolve();
 
-  constructor(private readonly host: SessionHost) {}
+  constructor(private readonly host: SessionHost) {
+    this.data = new DatasetLoader(() => this.host.fetchMnist());
+  }
 
-  /** Commands are applied strictly in order, each after the previous one finished. */
+  /**
+   * Commands are applied in order, each after the previous one finished, except those a newer command makes
+   * pointless, which are dropped while they wait.
+   */
   handle(cmd: Command): void {
-    this.busy = this.busy.then(() => this.apply(cmd)).catch((e: unknown) => this.fail(e));
+    enqueueCommand(this.pending, cmd);
+    // One link of the chain per command handled: dropped commands leave links that find the queue empty.
+    this.busy = this.busy.then(() => this.next()).catch((e: unknown) => this.fail(e));
+  }
+
+  private async next(): Promise<void> {
+    const cmd = this.pending.shift();
+    if (cmd) await this.apply(cmd);
+  }
+
+  /** A newer configure or reset waits: the run being built would be thrown away, so stop building it. */
+  private superseded(): boolean {
+    return rebuildWaiting(this.pending);
   }
 
   private async apply(cmd: Command): Promise<void> {
     switch (cmd.type) {
       case 'configure':
         this.config = cmd.config;
-        if (!this.backend || (cmd.backend !== 'auto' && cmd.backend !== this.backend.name)) {
-          // The run these phases lead to is the next one: rebuild() numbers it.
-          await this.loadData(this.runId + 1);
-          this.status(this.runId + 1, { phase: 'backends' });
-          this.backend = await chooseBackend(cmd.backend, {
-            ...this.host.backendOptions,
-            measure: (name, best) => {
-              this.status(this.runId + 1, { phase: 'measure', backend: name });
-              return this.measure(name, best);
-            },
-          });
-        }
-        await this.rebuild();
+        if (cmd.backend !== 'auto') this.requested = cmd.backend;
+        await this.setUp();
         break;
       case 'schedule':
         this.config = cmd.config;
@@ -67,7 +85,8 @@ export class TrainingSession {
         }
         break;
       case 'reset':
-        await this.rebuild();
+        // Reset retries whatever failed: the data or the backends before any run was built, else the build.
+        await this.setUp();
         break;
       case 'play':
         this.playing = true;
@@ -101,16 +120,66 @@ export class TrainingSession {
     this.progress(true);
   }
 
+  /**
+   * The data, then the backend (measured once, or the one asked for by name), then the run. Every step is done
+   * again after a failure, so a configure or reset after one starts over where it failed.
+   */
+  private async setUp(): Promise<void> {
+    if (!this.config) return;
+    // A burst of changes arrives as many messages: let those already sent in first, so they merge.
+    await yieldToEvents();
+    if (this.superseded()) return;
+    if (!this.backend || (this.requested !== 'auto' && this.requested !== this.backend.name)) {
+      // The run these phases lead to is the next one: rebuild() numbers it.
+      await this.loadData(this.runId + 1);
+      if (this.superseded()) return;
+      this.status(this.runId + 1, { phase: 'backends' });
+      this.backend = await chooseBackend(this.requested, {
+        ...this.host.backendOptions,
+        measure: (name, best) => {
+          this.status(this.runId + 1, { phase: 'measure', backend: name });
+          return this.measure(name, best);
+        },
+      });
+      // Asked and answered: later configures keep this backend (one that fails over to another keeps that one).
+      this.requested = 'auto';
+    }
+    await this.rebuild();
+  }
+
   private async rebuild(): Promise<void> {
     if (!this.config || !this.backend) return;
+    await yieldToEvents();
+    if (this.superseded()) return;
     this.trainer?.dispose();
     this.trainer = null;
     this.playing = false;
     this.target = null;
     this.runId++;
     const data = await this.loadData(this.runId);
+    if (this.superseded()) return;
     this.status(this.runId, { phase: 'build' });
     const trainer = new LockstepTrainer(this.config, data);
+    // Building and the first probe take a while (every arm's weights; a forward pass of the test set): a change
+    // that came meanwhile makes this run stale before anyone saw it, so it is dropped, not shown. The run is
+    // announced only with its first probe, so that a burst of changes shows one run, the newest.
+    const stale = async () => {
+      await yieldToEvents();
+      if (!this.superseded()) return false;
+      trainer.dispose();
+      return true;
+    };
+    if (await stale()) return;
+    this.status(this.runId, { phase: 'probe' });
+    let first;
+    try {
+      first = await trainer.probe();
+    } catch (e) {
+      // Not yet the session's trainer: nothing else would free its tensors.
+      trainer.dispose();
+      throw e;
+    }
+    if (await stale()) return;
     this.trainer = trainer;
     this.host.emit({
       type: 'ready',
@@ -120,6 +189,7 @@ export class TrainingSession {
         name: a.name,
         norm: a.spec.norm,
         placement: a.spec.placement,
+        noise: a.spec.noise?.strength ?? 0,
         learningRate: a.learningRate,
         params: a.layout.map((p) => ({ name: p.name, layer: p.layer, role: p.role, shape: [...p.shape] })),
       })),
@@ -129,19 +199,18 @@ export class TrainingSession {
       dataset: data.name,
       points: data.inputShape.length === 1 && data.inputShape[0] === 2 ? { xy: data.testX.slice(), labels: data.testY.slice() } : null,
     });
-    this.status(this.runId, { phase: 'probe' });
-    await this.probe();
+    this.host.emit({ type: 'probe', runId: this.runId, snapshot: first });
   }
 
-  /** The configuration's dataset, cached while the settings it depends on stay the same. */
+  /**
+   * The configuration's dataset. MNIST is downloaded once for the session, whatever the seed or network; the page
+   * is told only when there is something to wait for.
+   */
   private async loadData(runId: number): Promise<Dataset> {
     const c = this.config!;
-    const key = `${c.dataset.name}|${c.dataset.noise}|${c.seed}|${c.model.kind}`;
-    if (this.dataset?.key !== key) {
-      this.status(runId, { phase: 'data', dataset: c.dataset.name });
-      this.dataset = { key, data: await loadDataset(c, () => this.host.fetchMnist()) };
-    }
-    return this.dataset.data;
+    if (!this.data.has(c)) this.status(runId, { phase: 'data', dataset: c.dataset.name });
+    this.dataset = await this.data.load(c);
+    return this.dataset;
   }
 
   /** Tells the page what it is waiting for (the page times each phase itself: the clocks differ). */
@@ -155,7 +224,7 @@ export class TrainingSession {
    * CNN step takes seconds, and the page waits for this).
    */
   private async measure(_name: BackendName, bestMs: number): Promise<number> {
-    const trainer = new LockstepTrainer(this.config!, this.dataset!.data);
+    const trainer = new LockstepTrainer(this.config!, this.dataset!);
     const sync = () => trainer.arms[0]!.lossSum.data();
     try {
       // Warm-up compiles shaders (webgl) and fills caches; then time a few real steps, ending on a read-back so

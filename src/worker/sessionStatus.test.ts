@@ -33,17 +33,19 @@ describe('training session: what the page waits for', () => {
     s.handle({ type: 'step' });
     s.handle({ type: 'step' });
     await until(() => events.some((e) => e.type === 'progress' && e.step === 2));
-    expect(trace(events)).toEqual(['status:data', 'status:backends', 'status:build', 'ready', 'status:probe', 'probe', 'status:warmup', 'probe', 'probe']);
+    expect(trace(events)).toEqual(['status:data', 'status:backends', 'status:build', 'status:probe', 'ready', 'probe', 'status:warmup', 'probe', 'probe']);
     const first = events.find((e) => e.type === 'status');
     expect(first).toEqual({ type: 'status', runId: 1, phase: 'data', dataset: 'xor' });
     expect(events.find((e) => e.type === 'status' && e.phase === 'warmup')).toMatchObject({ runId: 1, step: 0 });
 
-    // A reset builds a new network from the same data (cached: no data phase) and warms it up again.
+    // A run is announced with its first probe ('ready', then the probe), so that a run a newer change made stale
+    // before it was shown is never shown. A reset builds a new network from the same data (cached: no data phase)
+    // and warms it up again.
     events.length = 0;
     s.handle({ type: 'reset' });
     s.handle({ type: 'step' });
     await until(() => events.some((e) => e.type === 'progress' && e.runId === 2 && e.step === 1));
-    expect(trace(events)).toEqual(['status:build', 'ready', 'status:probe', 'probe', 'status:warmup', 'probe']);
+    expect(trace(events)).toEqual(['status:build', 'status:probe', 'ready', 'probe', 'status:warmup', 'probe']);
   });
 
   it('names each backend as it measures it', async () => {
@@ -52,7 +54,7 @@ describe('training session: what the page waits for', () => {
     s.handle({ type: 'configure', config, backend: 'auto' });
     await until(() => events.some((e) => e.type === 'ready' || e.type === 'error'));
     // In Node there is no WebGL2: wasm and cpu start, and each is timed on this configuration.
-    expect(trace(events)).toEqual(['status:data', 'status:backends', 'status:measure', 'status:measure', 'status:build', 'ready', 'status:probe', 'probe']);
+    expect(trace(events)).toEqual(['status:data', 'status:backends', 'status:measure', 'status:measure', 'status:build', 'status:probe', 'ready', 'probe']);
     const measured = events.flatMap((e) => (e.type === 'status' && e.phase === 'measure' ? [e.backend] : []));
     expect(measured).toEqual(['wasm', 'cpu']);
     const ready = events.find((e) => e.type === 'ready');

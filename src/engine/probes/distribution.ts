@@ -1,6 +1,6 @@
 import { tf, type Tensor } from '../tf';
 
-import { PERCENTILES } from './types';
+import { PERCENTILES, type LayerDistributions } from './types';
 
 // Kept here too for the engine's users; defined in the tensor-free types module so the page can use it without
 // loading TensorFlow.js on the main thread.
@@ -50,4 +50,38 @@ export function unitsBySamples(x: Tensor): Tensor {
     const units = x.shape[x.rank - 1]!;
     return tf.transpose(tf.reshape(x, [-1, units]));
   });
+}
+
+/**
+ * A nonlinearity input's distributions, as tensors in the order `readDistributions` takes them back: over the whole
+ * layer pooled (percentiles, [mean, std], histogram with under- and overflow) and per unit (channel, for a
+ * convolution): percentiles, means, standard deviations, histograms. `z` is [batch, units] or [batch, h, w, channels].
+ * Call it inside tf.tidy: it returns new tensors and leaves its intermediates to the caller's scope.
+ */
+export function distributionTensors(z: Tensor, bins: number, range: number): Tensor[] {
+  const rows = unitsBySamples(z);
+  const pooled = tf.reshape(rows, [1, -1]);
+  const pooledMoments = tf.moments(pooled);
+  const unitMoments = tf.moments(rows, 1);
+  return [
+    tf.reshape(rowPercentiles(pooled), [-1]),
+    tf.stack([tf.reshape(pooledMoments.mean, []), tf.sqrt(tf.reshape(pooledMoments.variance, []))]),
+    tf.reshape(rowHistograms(pooled, bins, range), [-1]),
+    tf.reshape(rowPercentiles(rows), [-1]),
+    tf.reshape(unitMoments.mean, [-1]),
+    tf.reshape(tf.sqrt(unitMoments.variance), [-1]),
+    tf.reshape(rowHistograms(rows, bins, range), [-1]),
+  ];
+}
+
+/** Reads back what `distributionTensors` produced: `next` gives each of its tensors' values in turn. */
+export function readDistributions(next: () => Float32Array, bins: number): LayerDistributions {
+  const percentiles = next();
+  const [mean, std] = next() as unknown as [number, number];
+  const hist = next();
+  const units = { percentiles: next(), mean: next(), std: next(), histogram: next() };
+  return {
+    pooled: { percentiles, mean, std, histogram: hist.slice(1, bins + 1), underflow: hist[0]!, overflow: hist[bins + 1]! },
+    units,
+  };
 }

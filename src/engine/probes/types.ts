@@ -1,3 +1,5 @@
+import type { ArmTiming } from '../stepTiming';
+
 /** The percentiles of Ioffe & Szegedy's Figure 1b–c ({15, 50, 85}) widened by the 5th and 95th. */
 export const PERCENTILES = [5, 15, 50, 85, 95] as const;
 
@@ -56,11 +58,31 @@ export interface BatchNormInspection {
   dx: Float32Array;
 }
 
+/** A nonlinearity input's distributions over the probe batch: the whole layer pooled, and each unit on its own. */
+export interface LayerDistributions {
+  pooled: DistributionSummary;
+  units: UnitDistributions;
+}
+
+/** Batch norm's two modes: normalizing with the batch's own statistics, or with the running averages. */
+export const BN_MODES = ['train', 'inference'] as const;
+export type BnMode = (typeof BN_MODES)[number];
+
 export interface LayerProbe {
-  /** The nonlinearity's input over the fixed probe batch, pooled over the layer's units. */
+  /**
+   * The nonlinearity's input over the fixed probe batch, pooled over the layer's units, with batch norm in training
+   * mode (the probe batch's own statistics). For a BN unit before the nonlinearity its mean is β and its standard
+   * deviation γ, to within ε, by construction.
+   */
   pooled: DistributionSummary;
   /** The same for each unit (channel, for convolutions) on its own. */
   units: UnitDistributions;
+  /**
+   * The same distributions with batch norm in inference mode (the running averages), the mode the test set is
+   * evaluated in. Null for an arm without batch norm, whose two modes are one and the same computation: `pooled`
+   * and `units` are then the inference-mode distributions too (distributionsIn reads either).
+   */
+  inference: LayerDistributions | null;
   /** Mean and variance of the layer's input over the probe batch (how much the layer's input moves). */
   inputMean: number;
   inputVariance: number;
@@ -91,10 +113,20 @@ export interface ArmProbe {
   divergedAt: number | null;
   layers: LayerProbe[];
   boundary: BoundaryGrid | null;
+  /**
+   * This arm's time per training step and its training seconds so far, on this machine: not determined by the seed,
+   * so kept out of anything compared digit for digit (share-link replays, determinism tests).
+   */
+  timing: ArmTiming;
 }
 
 export interface ProbeSnapshot {
   /** Training steps completed when the probe ran. */
   step: number;
   arms: ArmProbe[];
+}
+
+/** A layer's distributions in one batch-norm mode (without batch norm both modes are the training-mode data). */
+export function distributionsIn(layer: LayerProbe, mode: BnMode): LayerDistributions {
+  return mode === 'inference' && layer.inference ? layer.inference : { pooled: layer.pooled, units: layer.units };
 }

@@ -32,6 +32,9 @@ export function resolveLessonLink(link: LinkReading, search: string): LinkReadin
   if (view.views === undefined && step.views) view.views = [...step.views];
   if (view.layer === undefined && step.layer !== undefined && !carriesConfig) view.layer = step.layer;
   if (view.unit === undefined && step.unit !== undefined && step.unit !== null && !carriesConfig) view.unit = step.unit;
+  if (view.distScope === undefined && step.distScope && !carriesConfig) view.distScope = step.distScope;
+  if (view.distMode === undefined && step.distMode && !carriesConfig) view.distMode = step.distMode;
+  if (view.xAxis === undefined && step.xAxis) view.xAxis = step.xAxis;
   const to = link.to ?? (carriesConfig ? undefined : step.to);
   return { ...link, config, view, problems, lesson: { name: lesson.name, step: index }, ...(to !== undefined ? { to } : {}) };
 }

@@ -2,7 +2,7 @@ import { useCallback } from 'react';
 import type { StoreApi } from 'zustand';
 import { lessonByName, stepConfig } from '../../lessons';
 import { useLabStore, useSend } from '../../store/context';
-import type { LabState } from '../../store/labStore';
+import { DEFAULT_DIST_VIEW, type LabState } from '../../store/labStore';
 import type { Command } from '../../worker/protocol';
 
 /**
@@ -42,7 +42,7 @@ export function useLessonActions(): LessonActions {
       const config = stepConfig(step);
       const s = store.getState();
       s.setConfig(config);
-      s.setView({ views: step.views ? [...step.views] : null, layer: step.layer ?? Math.max(0, config.model.depth - 1), unit: step.unit ?? null });
+      s.setView({ views: step.views ? [...step.views] : null, layer: step.layer ?? Math.max(0, config.model.depth - 1), unit: step.unit ?? null, xAxis: step.xAxis ?? 'steps', distScope: step.distScope ?? DEFAULT_DIST_VIEW.distScope, distMode: step.distMode ?? DEFAULT_DIST_VIEW.distMode });
       s.setLesson({ name, step: index });
       if (step.to !== undefined) pendingRunTo.set(store, { afterRunId: s.run.runId, step: step.to });
       else pendingRunTo.delete(store);

@@ -1,5 +1,5 @@
 import type { LinkState } from '../../config/link';
-import type { LabState } from '../../store/labStore';
+import { DEFAULT_DIST_VIEW, type LabState } from '../../store/labStore';
 
 /**
  * The link of what is on screen: the configuration, the step (the replay's target while a link is being
@@ -18,9 +18,12 @@ export function linkStateOf(s: LabState): LinkState {
     view: {
       ...(v.layer !== s.config.model.depth - 1 ? { layer: v.layer } : {}),
       ...(v.unit !== null ? { unit: v.unit } : {}),
+      ...(v.distScope !== DEFAULT_DIST_VIEW.distScope ? { distScope: v.distScope } : {}),
+      ...(v.distMode !== DEFAULT_DIST_VIEW.distMode ? { distMode: v.distMode } : {}),
       theme: v.theme,
       ...(v.logLoss ? { logLoss: true } : {}),
       ...(v.smoothing ? { smoothing: v.smoothing } : {}),
+      ...(v.xAxis === 'seconds' ? { xAxis: v.xAxis } : {}),
       ...(v.views ? { views: v.views } : {}),
       ...(v.projector ? { projector: true } : {}),
       ...(v.embed ? { embed: true } : {}),

@@ -2,7 +2,7 @@ import { memo, useEffect, useMemo, useRef, useState, type PointerEvent, type Rea
 import type { BoundaryGrid } from '../../engine/probes/types';
 import { useLab } from '../../store/context';
 import { ViewFigure } from '../common/ViewFigure';
-import { armColor, armDash } from '../common/palette';
+import { armColor, armDash, armTextColor } from '../common/palette';
 import { usePlotPointer } from '../common/usePlotPointer';
 import { useSize } from '../common/useSize';
 import { FILL_BOX, MAX_PROJECTOR_SCALE, fitSquares, svgSize } from '../common/plotFit';
@@ -99,6 +99,7 @@ export function BoundaryView() {
                 key={i}
                 name={arm.name}
                 color={armColor(i, theme)}
+                nameColor={armTextColor(i, theme)}
                 dash={armDash(i)}
                 side={side}
                 scale={scale}
@@ -123,6 +124,8 @@ export function BoundaryView() {
 interface PanelProps {
   name: string;
   color: string;
+  /** The arm's name in text: its colour at 4.5:1 on the panel (palette.ts). */
+  nameColor: string;
   dash: string;
   /** The panel's width and its plot's side in drawing units, and CSS pixels per drawing unit. */
   side: number;
@@ -142,6 +145,7 @@ interface PanelProps {
 const BoundaryPanel = memo(function BoundaryPanel({
   name,
   color,
+  nameColor,
   dash,
   side,
   scale,
@@ -186,7 +190,7 @@ const BoundaryPanel = memo(function BoundaryPanel({
         <svg width="22" height="10" aria-hidden="true">
           <line x1="1" x2="21" y1="5" y2="5" stroke={color} strokeWidth="3" strokeDasharray={dash} />
         </svg>
-        <span className="bnd-name" style={{ color }}>
+        <span className="bnd-name" style={{ color: nameColor }}>
           {name}
         </span>
         <span className="bnd-acc">{diverged ? 'diverged' : accuracy !== undefined ? `test accuracy ${formatPercent(accuracy)}` : ''}</span>

@@ -12,6 +12,9 @@ export interface ArmSeries {
   testLoss?: number[];
   trainLoss?: number[];
   divergedAt?: number | null;
+  /** Training seconds and ms per step at each probe (the machine-dependent timing); absent: not timed (NaN). */
+  seconds?: number[];
+  msPerStep?: number[];
   /** Per hidden layer, per probe. */
   layers?: { l2?: number[]; cos?: number[]; gradNorm?: number[] }[];
 }
@@ -29,6 +32,8 @@ export function historyOf(...arms: ArmSeries[]): ArmHistory[] {
     h.testLoss.push(...(a.testLoss ?? a.steps.map(() => 1)));
     h.trainLoss.push(...(a.trainLoss ?? a.testLoss ?? a.steps.map(() => 1)));
     h.divergedAt = a.divergedAt ?? null;
+    h.timing.trainingSeconds.push(...(a.seconds ?? a.steps.map(() => NaN)));
+    h.timing.msPerStep.push(...(a.msPerStep ?? a.steps.map(() => NaN)));
     a.layers?.forEach((l, j) => {
       const lh = h.layers[j]!;
       lh.ics.l2.push(...(l.l2 ?? a.steps.map(() => 0)));

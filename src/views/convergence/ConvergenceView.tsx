@@ -1,6 +1,9 @@
 import { useId, useMemo, useState, type PointerEvent } from 'react';
 import { format, scaleLinear, scaleLog } from 'd3';
 import { ScheduleMarks } from '../common/ScheduleMarks';
+import { describeChange } from '../../config/schedule';
+import type { ConvergenceAxis } from '../../config/link';
+import type { ScheduleEvent } from '../../config/schema';
 import { convergenceCaption } from './convergenceCaption';
 import { useLab } from '../../store/context';
 import { ArmLegend } from '../common/ArmLegend';
@@ -18,12 +21,17 @@ import {
   formatAccuracy,
   formatAccuracyTick,
   formatLoss,
+  formatMs,
+  formatSeconds,
   lossDefined,
   lossDomain,
   lossTicks,
   nearestIndex,
+  secondsAtStep,
   seriesPath,
-  stepDomain,
+  xDomain,
+  xTicks as axisTicks,
+  xValues,
   type ConvergenceSeries,
 } from './convergenceMath';
 import './convergence.css';
@@ -34,10 +42,16 @@ const HEIGHT = 260;
 const STACKED_COMFORT = { width: 260, height: 340 };
 
 const fmtStep = format(',');
-const fmtStepTick = format('~s');
+
+/**
+ * The x axis's title: on the seconds axis each arm runs on its own clock, and the title says so where the chart is
+ * wide enough to hold it (the caption and the read-out say it too).
+ */
+const xLabel = (axis: ConvergenceAxis, width: number) => (axis === 'steps' ? 'training step' : width >= 210 ? 'training seconds (each arm’s own)' : 'training seconds');
 
 interface Hover {
-  step: number;
+  /** The x the read-out is at: a probe's step on the steps axis, the pointer's time on the seconds axis. */
+  x: number;
   /** Pointer position within the plot box, for the tooltip. */
   px: number;
   py: number;
@@ -60,18 +74,20 @@ export function ConvergenceView() {
   const theme = useLab((s) => s.view.theme);
   const logLoss = useLab((s) => s.view.logLoss);
   const smoothing = useLab((s) => s.view.smoothing);
+  const xAxis = useLab((s) => s.view.xAxis);
   const schedule = useLab((s) => s.config.schedule);
   const setView = useLab((s) => s.setView);
   const projector = useLab((s) => s.view.projector);
   const [ref, size] = useSize<HTMLDivElement>();
   const [hover, setHover] = useState<Hover | null>(null);
-  const clipId = `conv-clip${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
+  const uid = useId().replace(/[^a-zA-Z0-9_-]/g, '');
+  const clipId = `conv-clip${uid}`;
 
   // History arrays grow in place: `revision` is what says they changed.
   const series = useMemo(() => (revision >= 0 ? convergenceSeries(history, smoothing) : []), [revision, history, smoothing]);
-  const [xLo, xHi] = useMemo(() => stepDomain(series), [series]);
+  const [xLo, xHi] = useMemo(() => xDomain(series, xAxis), [series, xAxis]);
   // Computed from the probes on screen: names whichever arm the numbers favour (on the two spirals, the plain net).
-  const caption = useMemo(() => (revision >= 0 ? convergenceCaption(history, numClasses) : ''), [revision, history, numClasses]);
+  const caption = useMemo(() => (revision >= 0 ? convergenceCaption(history, numClasses, xAxis) : ''), [revision, history, numClasses, xAxis]);
   const [lLo, lHi] = useMemo(() => lossDomain(series, logLoss), [series, logLoss]);
   // Laid out in drawing units; on a projector the box's whole height, shared by the two charts when they stack,
   // which they do there when a tall, narrow box lets stacked charts be drawn clearly larger than side by side.
@@ -98,22 +114,27 @@ export function ConvergenceView() {
 
   const paths = useMemo(() => {
     const def = lossDefined(logLoss);
-    return series.map((s) => ({
-      raw: s.smooth
-        ? {
-            trainLoss: seriesPath(s.steps, s.trainLoss, x, yLoss, def),
-            testLoss: seriesPath(s.steps, s.testLoss, x, yLoss, def),
-            testAccuracy: seriesPath(s.steps, s.testAccuracy, x, yAcc),
-          }
-        : null,
-      trainLoss: seriesPath(s.steps, drawn(s, 'trainLoss'), x, yLoss, def),
-      testLoss: seriesPath(s.steps, drawn(s, 'testLoss'), x, yLoss, def),
-      testAccuracy: seriesPath(s.steps, drawn(s, 'testAccuracy'), x, yAcc),
-    }));
-  }, [series, x, yLoss, yAcc, logLoss]);
+    return series.map((s) => {
+      const xs = xValues(s, xAxis);
+      return {
+        raw: s.smooth
+          ? {
+              trainLoss: seriesPath(xs, s.trainLoss, x, yLoss, def),
+              testLoss: seriesPath(xs, s.testLoss, x, yLoss, def),
+              testAccuracy: seriesPath(xs, s.testAccuracy, x, yAcc),
+            }
+          : null,
+        trainLoss: seriesPath(xs, drawn(s, 'trainLoss'), x, yLoss, def),
+        testLoss: seriesPath(xs, drawn(s, 'testLoss'), x, yLoss, def),
+        testAccuracy: seriesPath(xs, drawn(s, 'testAccuracy'), x, yAcc),
+      };
+    });
+  }, [series, x, yLoss, yAcc, logLoss, xAxis]);
 
-  // Steps are whole numbers: no ticks at 0.5 while the axis is still [0, 1].
-  const xTicks = empty ? [] : x.ticks(Math.max(2, Math.floor(chartWidth / 70))).filter(Number.isInteger);
+  const xTicks = empty ? [] : axisTicks([xLo, xHi], xAxis, chartWidth);
+  const onSeconds = xAxis === 'seconds';
+  /** Where an arm's step falls on the x axis (on the seconds axis, at that arm's own training time). */
+  const xOfStep = (s: ConvergenceSeries, step: number) => (onSeconds ? secondsAtStep(s.steps, s.seconds, step) : step);
   const lTicks = lossTicks([lLo, lHi], logLoss, innerHeight);
   const aTicks = yAcc.ticks(Math.max(2, Math.floor(innerHeight / 38)));
   const chance = numClasses > 1 ? 1 / numClasses : null;
@@ -125,14 +146,29 @@ export function ConvergenceView() {
     const py = e.clientY - r.top;
     // The overlay spans its chart's plot area: the pointer's offset in it is the x scale's input.
     const local = (e.clientX - e.currentTarget.getBoundingClientRect().left) / fit.scale;
-    const t = nearestIndex(refSteps, x.invert(Math.max(0, Math.min(chartWidth, local))));
-    setHover(t < 0 ? null : { step: refSteps[t]!, px, py });
+    const at = x.invert(Math.max(0, Math.min(chartWidth, local)));
+    // Steps: snap to the probe under the pointer (all arms share it). Seconds: each arm has its own clock, so the
+    // read-out is at the pointer's time and each arm shows its probe nearest to it.
+    if (onSeconds) {
+      setHover(empty ? null : { x: at, px, py });
+      return;
+    }
+    const t = nearestIndex(refSteps, at);
+    setHover(t < 0 ? null : { x: refSteps[t]!, px, py });
   };
   const pointer = usePlotPointer(onPoint, () => setHover(null));
-  const hoverIdx = hover ? series.map((s) => nearestIndex(s.steps, hover.step)) : [];
+  const hoverIdx = hover ? series.map((s) => nearestIndex(xValues(s, xAxis), hover.x)) : [];
 
   const tools = (
     <div className="conv-tools">
+      <fieldset className="conv-axis">
+        <legend>x axis</legend>
+        {(['steps', 'seconds'] as const).map((a) => (
+          <label key={a}>
+            <input type="radio" name={`conv-x${uid}`} value={a} checked={xAxis === a} onChange={() => setView({ xAxis: a })} /> {a}
+          </label>
+        ))}
+      </fieldset>
       <label>
         <input type="checkbox" checked={logLoss} onChange={(e) => setView({ logLoss: e.target.checked })} /> log scale
       </label>
@@ -201,19 +237,19 @@ export function ConvergenceView() {
             )}
           </g>
         ))}
-        {xTicks.map((s) => (
-          <g key={s} transform={`translate(${x(s)},${bottom})`}>
+        {xTicks.map((t) => (
+          <g key={t.value} transform={`translate(${x(t.value)},${bottom})`}>
             <line className="conv-tick-mark" y2={5} />
-            <text className="conv-tick" y={18} textAnchor={x(s) > chartWidth - 14 ? 'end' : 'middle'}>
-              {fmtStepTick(s)}
+            <text className="conv-tick" y={18} textAnchor={x(t.value) > chartWidth - 14 ? 'end' : 'middle'}>
+              {t.label}
             </text>
           </g>
         ))}
         <text className="conv-axis-label" transform={`translate(${-margin.left + 13},${margin.top + innerHeight / 2}) rotate(-90)`} textAnchor="middle">
           {isLoss ? `cross-entropy${logLoss ? ' (log)' : ''}` : 'accuracy (%)'}
         </text>
-        <text className="conv-axis-label" x={chartWidth / 2} y={layout.height - 5} textAnchor="middle">
-          training step
+        <text className="conv-axis-label conv-x-label" x={chartWidth / 2} y={layout.height - 5} textAnchor="middle">
+          {xLabel(xAxis, chartWidth)}
         </text>
         {!isLoss && chance !== null && (
           <g className="conv-chance">
@@ -246,22 +282,27 @@ export function ConvergenceView() {
             </g>
           ))}
         </g>
-        <ScheduleMarks events={schedule} x={x} domain={[xLo, xHi]} top={margin.top} bottom={bottom} />
+        {onSeconds ? (
+          <ArmScheduleMarks events={schedule} series={series} colors={colors} x={(s, step) => x(secondsAtStep(s.steps, s.seconds, step))} top={margin.top} bottom={bottom} />
+        ) : (
+          <ScheduleMarks events={schedule} x={x} domain={[xLo, xHi]} top={margin.top} bottom={bottom} />
+        )}
         {isLoss &&
-          series.map((s, i) =>
-            s.divergedAt !== null && s.divergedAt >= xLo && s.divergedAt <= xHi ? (
-              <g key={s.name} className="conv-diverged" transform={`translate(${x(s.divergedAt)},0)`}>
+          series.map((s, i) => {
+            const at = s.divergedAt === null ? NaN : xOfStep(s, s.divergedAt);
+            return s.divergedAt !== null && at >= xLo && at <= xHi ? (
+              <g key={s.name} className="conv-diverged" transform={`translate(${x(at)},0)`}>
                 <title>{`${s.name} diverged at step ${fmtStep(s.divergedAt)}`}</title>
                 <line y1={margin.top} y2={bottom} stroke={colors[i]} />
                 <text y={margin.top + 12} textAnchor="middle" style={{ fill: colors[i] }}>
                   ✕
                 </text>
               </g>
-            ) : null,
-          )}
+            ) : null;
+          })}
         {hover && (
           <g className="conv-crosshair" pointerEvents="none">
-            <line x1={x(hover.step)} x2={x(hover.step)} y1={margin.top} y2={bottom} />
+            <line x1={x(hover.x)} x2={x(hover.x)} y1={margin.top} y2={bottom} />
             {series.flatMap((s, i) => {
               const t = hoverIdx[i]!;
               const keys: Key[] = isLoss ? ['trainLoss', 'testLoss'] : ['testAccuracy'];
@@ -271,7 +312,7 @@ export function ConvergenceView() {
                 if (!ok || t < 0) return null;
                 const cy = y(v);
                 if (cy < margin.top || cy > bottom) return null;
-                return <circle key={`${s.name}-${k}`} cx={x(s.steps[t]!)} cy={cy} r={k === 'trainLoss' ? 2.5 : 3.5} fill={colors[i]} />;
+                return <circle key={`${s.name}-${k}`} cx={x(xValues(s, xAxis)[t]!)} cy={cy} r={k === 'trainLoss' ? 2.5 : 3.5} fill={colors[i]} />;
               });
             })}
           </g>
@@ -309,7 +350,11 @@ export function ConvergenceView() {
     >
       <div ref={ref} className="conv-plot" style={plotBoxStyle(fit, totalHeight)}>
         {size.width > 0 && (
-          <svg {...svgSize(fit.scale, fit.width, totalHeight)} role="img" aria-label="Training loss, test loss and test accuracy of each arm over training steps">
+          <svg
+            {...svgSize(fit.scale, fit.width, totalHeight)}
+            role="img"
+            aria-label={`Training loss, test loss and test accuracy of each arm over ${onSeconds ? 'its own training seconds on this machine' : 'training steps'}`}
+          >
             <defs>
               <clipPath id={clipId}>
                 <rect x={0} y={margin.top} width={chartWidth} height={innerHeight} />
@@ -322,13 +367,20 @@ export function ConvergenceView() {
         {hover && (
           <PlotTooltip px={hover.px} py={hover.py} boxWidth={size.width} boxHeight={totalHeight * fit.scale} className="conv-tooltip">
             <div className="conv-tooltip-head">
-              step {fmtStep(hover.step)}
+              {onSeconds ? `${formatSeconds(hover.x)} of training` : `step ${fmtStep(hover.x)}`}
               {smoothing > 0 && <span className="conv-tooltip-note"> · exact (smoothed)</span>}
             </div>
             <table>
               <thead>
                 <tr>
                   <th scope="col" />
+                  {onSeconds && (
+                    <>
+                      <th scope="col">step</th>
+                      <th scope="col">time</th>
+                      <th scope="col">ms / step</th>
+                    </>
+                  )}
                   <th scope="col">train loss</th>
                   <th scope="col">test loss</th>
                   <th scope="col">test acc.</th>
@@ -348,8 +400,15 @@ export function ConvergenceView() {
                       <th scope="row">
                         <Swatch color={colors[i]!} />
                         {arms[i]?.name ?? s.name}
-                        {s.divergedAt !== null && hover.step >= s.divergedAt && <span className="conv-diverged-note"> diverged at {fmtStep(s.divergedAt)}</span>}
+                        {s.divergedAt !== null && (s.steps[t] ?? -Infinity) >= s.divergedAt && <span className="conv-diverged-note"> diverged at {fmtStep(s.divergedAt)}</span>}
                       </th>
+                      {onSeconds && (
+                        <>
+                          <td>{t >= 0 ? fmtStep(s.steps[t]!) : '–'}</td>
+                          <td>{formatSeconds(s.seconds[t])}</td>
+                          <td>{formatMs(s.msPerStep[t])}</td>
+                        </>
+                      )}
                       {cell('trainLoss', formatLoss)}
                       {cell('testLoss', formatLoss)}
                       {cell('testAccuracy', formatAccuracy)}
@@ -362,5 +421,37 @@ export function ConvergenceView() {
         )}
       </div>
     </ViewFigure>
+  );
+}
+
+/**
+ * The schedule's changes on the seconds axis. A change happens at one step for every arm, but each arm reaches that
+ * step at its own training time, so each arm gets its own mark, in its colour, where its curve passes the step. An
+ * arm not yet probed past the step has no known time for it: no mark.
+ */
+function ArmScheduleMarks({ events, series, colors, x, top, bottom }: {
+  events: readonly ScheduleEvent[];
+  series: readonly ConvergenceSeries[];
+  colors: readonly string[];
+  x: (s: ConvergenceSeries, step: number) => number;
+  top: number;
+  bottom: number;
+}) {
+  const marks = series.flatMap((s, i) =>
+    events.map((e) => ({ s, i, e, at: x(s, e.step) })).filter((m) => Number.isFinite(m.at)),
+  );
+  if (marks.length === 0) return null;
+  return (
+    <g className="schedule-marks conv-arm-marks" pointerEvents="none">
+      {marks.map(({ s, i, e, at }) => (
+        <g key={`${i}-${e.step}`} transform={`translate(${at},0)`} data-step={e.step} data-arm={i}>
+          <title>{`${s.name}, step ${e.step.toLocaleString('en-US')} (${formatSeconds(secondsAtStep(s.steps, s.seconds, e.step))} of its training): ${describeChange(e.set)}`}</title>
+          <line y1={top} y2={bottom} style={{ stroke: colors[i] }} />
+          <text y={top - 3} textAnchor="middle" style={{ fill: colors[i] }}>
+            ▾
+          </text>
+        </g>
+      ))}
+    </g>
   );
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { historyOf } from '../common/historyFixture';
-import { CONVERGENCE_LOOK_FOR, convergenceCaption, lossClause, milestoneClause } from './convergenceCaption';
+import { CONVERGENCE_LOOK_FOR, CONVERGENCE_LOOK_FOR_SECONDS, convergenceCaption, costClause, lossClause, milestoneClause, timeMilestoneClause } from './convergenceCaption';
 
 // The two-spirals preset, seed 1, probed every 20 steps to step 1,000 (test accuracy and test loss, rounded), from
 //   npm run experiment -- --preset spirals --steps 1000 --backend wasm --out spirals.json
@@ -102,5 +102,54 @@ describe('convergenceCaption', () => {
         else expect(caption).toContain(`${q < p ? 'BN' : 'plain'} has the lower test loss`);
       }),
     );
+  });
+});
+
+describe('convergenceCaption on the seconds axis', () => {
+  // Figure 1's race, timed: a BN step costs 19 ms against plain's 11.5 ms (a 2-core machine on wasm), and BN still
+  // gets to 90% first in seconds because it needs far fewer steps.
+  const steps = [0, 300, 600, 1000];
+  const figure1 = () =>
+    historyOf(
+      { name: 'plain', steps, testAccuracy: [0.1, 0.7, 0.85, 0.9], seconds: [0, 3.45, 6.9, 11.5], msPerStep: [NaN, 11.5, 11.5, 11.5] },
+      { name: 'BN', steps, testAccuracy: [0.1, 0.9, 0.92, 0.93], seconds: [0, 5.7, 11.4, 19], msPerStep: [NaN, 19, 19, 19] },
+    );
+
+  it('says what to look for before the first probe', () => {
+    expect(convergenceCaption([], 10, 'seconds')).toBe(CONVERGENCE_LOOK_FOR_SECONDS);
+  });
+
+  it('races in training seconds and says what a step costs each arm, from the run', () => {
+    expect(convergenceCaption(figure1(), 10, 'seconds')).toBe(
+      'BN reached 90% test accuracy by 5.7 s of training (step 300), plain by 11.5 s (step 1,000); a step takes plain 11.5 ms and BN 19.0 ms (65% more) on this machine (probes excluded).',
+    );
+  });
+
+  it('orders the race by time, not steps: an arm first in steps can be last in seconds', () => {
+    const h = historyOf(
+      { name: 'plain', steps: [0, 100, 200], testAccuracy: [0.1, 0.5, 0.91], seconds: [0, 0.5, 1] },
+      { name: 'BN', steps: [0, 100, 200], testAccuracy: [0.1, 0.91, 0.92], seconds: [0, 2, 4] },
+    );
+    expect(milestoneClause(h, 10)).toBe('BN reached 90% test accuracy by step 100, plain by step 200');
+    expect(timeMilestoneClause(h, 10)).toBe('plain reached 90% test accuracy by 1.0 s of training (step 200), BN by 2.0 s (step 100)');
+  });
+
+  it('gives an arm that has not arrived its time so far, and nothing before the first timed step', () => {
+    const h = historyOf(
+      { name: 'plain', steps: [0, 300], testAccuracy: [0.1, 0.7], seconds: [0, 3.45], msPerStep: [NaN, 11.5] },
+      { name: 'BN', steps: [0, 300], testAccuracy: [0.1, 0.9], seconds: [0, 5.7], msPerStep: [NaN, 19] },
+    );
+    expect(timeMilestoneClause(h, 10)).toBe('BN reached 90% test accuracy by 5.7 s of training (step 300), plain not yet (3.5 s so far)');
+    const start = historyOf({ name: 'plain', steps: [0], testAccuracy: [0.1], seconds: [0], msPerStep: [NaN] });
+    expect(costClause(start)).toBeNull();
+  });
+
+  it('calls per-step costs within 3% about the same, and lists three arms cheapest first', () => {
+    const h = historyOf(
+      { name: 'BN', steps: [0, 20], testAccuracy: [0.1, 0.2], msPerStep: [NaN, 20] },
+      { name: 'plain', steps: [0, 20], testAccuracy: [0.1, 0.2], msPerStep: [NaN, 10] },
+      { name: 'LN', steps: [0, 20], testAccuracy: [0.1, 0.2], msPerStep: [NaN, 10.2] },
+    );
+    expect(costClause(h)).toBe('a step takes plain 10.0 ms, LN 10.2 ms (about the same) and BN 20.0 ms (100% more) on this machine (probes excluded)');
   });
 });

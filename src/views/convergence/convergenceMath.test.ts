@@ -12,13 +12,21 @@ import {
   lossTicks,
   nearestIndex,
   seriesPath,
+  secondsAtStep,
   stepDomain,
+  formatMs,
+  formatSeconds,
+  xDomain,
+  xTicks,
+  xValues,
   type ConvergenceSeries,
 } from './convergenceMath';
 
 const series = (steps: number[], trainLoss: number[], testLoss: number[] = trainLoss, divergedAt: number | null = null): ConvergenceSeries => ({
   name: 'arm',
   steps,
+  seconds: steps.map((s) => s / 100),
+  msPerStep: steps.map(() => 10),
   trainLoss,
   testLoss,
   testAccuracy: steps.map(() => 0.5),
@@ -220,5 +228,58 @@ describe('convergenceLayout', () => {
 
   it('never goes negative', () => {
     expect(convergenceLayout(0, 260).chartWidth).toBe(0);
+  });
+});
+
+describe('the seconds axis', () => {
+  // Two arms probed at the same steps; BN's steps cost more, so its clock runs ahead.
+  const plain = { steps: [0, 20, 40], seconds: [0, 0.2, 0.4] };
+  const bn = { steps: [0, 20, 40], seconds: [0, 0.35, 0.7] };
+
+  it('puts each probe at its own arm’s training time, and the domain reaches the slowest arm’s last probe', () => {
+    expect(xValues(bn, 'seconds')).toBe(bn.seconds);
+    expect(xValues(bn, 'steps')).toBe(bn.steps);
+    expect(xDomain([plain, bn], 'seconds')).toEqual([0, 0.7]);
+    expect(xDomain([plain, bn], 'steps')).toEqual([0, 40]);
+    // Before any step is timed (step 0 only), the axis still has a width.
+    expect(xDomain([{ steps: [0], seconds: [0] }], 'seconds')).toEqual([0, 1]);
+    expect(xDomain([{ steps: [], seconds: [] }], 'seconds')).toEqual([0, 1]);
+  });
+
+  it('maps a step to an arm’s time by interpolating between its probes (exact: an interval’s steps are priced alike)', () => {
+    expect(secondsAtStep(bn.steps, bn.seconds, 20)).toBe(0.35);
+    expect(secondsAtStep(bn.steps, bn.seconds, 30)).toBeCloseTo(0.525, 12);
+    expect(secondsAtStep(bn.steps, bn.seconds, 0)).toBe(0);
+    expect(secondsAtStep(bn.steps, bn.seconds, 40)).toBe(0.7);
+    // Past the last probe the time is not known yet; before the first there is none.
+    expect(secondsAtStep(bn.steps, bn.seconds, 41)).toBeNaN();
+    expect(secondsAtStep(bn.steps, bn.seconds, -1)).toBeNaN();
+    expect(secondsAtStep([], [], 0)).toBeNaN();
+  });
+
+  it('labels steps as whole numbers and seconds as they are', () => {
+    expect(xTicks([0, 1], 'steps', 300).map((t) => t.label)).toEqual(['0', '1']);
+    expect(xTicks([0, 2000], 'steps', 300).map((t) => t.label)).toEqual(['0', '500', '1k', '1.5k', '2k']);
+    expect(xTicks([0, 1.2], 'seconds', 300).map((t) => t.label)).toEqual(['0', '0.2', '0.4', '0.6', '0.8', '1', '1.2']);
+  });
+
+  it('formats times and per-step costs for the read-outs', () => {
+    expect(formatSeconds(0.456)).toBe('0.46 s');
+    expect(formatSeconds(5.71)).toBe('5.7 s');
+    expect(formatSeconds(123.6)).toBe('124 s');
+    expect(formatSeconds(NaN)).toBe('–');
+    expect(formatMs(11.46)).toBe('11.5');
+    expect(formatMs(NaN)).toBe('–');
+  });
+
+  it('reads the timing from the history', () => {
+    const h = createHistory([{ name: 'BN', norm: 'batch' }], [4]);
+    h[0]!.steps.push(0, 20);
+    h[0]!.timing.trainingSeconds.push(0, 0.35);
+    h[0]!.timing.msPerStep.push(NaN, 17.5);
+    for (const k of ['trainLoss', 'testLoss', 'testAccuracy'] as const) h[0]![k].push(1, 1);
+    const [s] = convergenceSeries(h, 0);
+    expect(s!.seconds).toEqual([0, 0.35]);
+    expect(s!.msPerStep).toEqual([NaN, 17.5]);
   });
 });

@@ -1,4 +1,5 @@
 import { bisector, format, line, range as indices, scaleLinear, scaleLog } from 'd3';
+import type { ConvergenceAxis } from '../../config/link';
 import type { ArmHistory } from '../../engine/history';
 
 /**
@@ -40,6 +41,10 @@ export function emaSmooth(values: readonly number[], weight: number): number[] {
 export interface ConvergenceSeries {
   name: string;
   steps: readonly number[];
+  /** This arm's training seconds at each probe (this machine's; probes excluded): the x of the seconds axis. */
+  seconds: readonly number[];
+  /** This arm's time per step at each probe, in ms. */
+  msPerStep: readonly number[];
   trainLoss: readonly number[];
   testLoss: readonly number[];
   testAccuracy: readonly number[];
@@ -51,6 +56,8 @@ export function convergenceSeries(history: readonly ArmHistory[], smoothing: num
   return history.map((h) => ({
     name: h.name,
     steps: h.steps,
+    seconds: h.timing.trainingSeconds,
+    msPerStep: h.timing.msPerStep,
     trainLoss: h.trainLoss,
     testLoss: h.testLoss,
     testAccuracy: h.testAccuracy,
@@ -112,6 +119,59 @@ export function stepDomain(series: readonly { steps: readonly number[] }[]): [nu
     if (finite(v) && v > last) last = v;
   }
   return [0, Math.max(1, last)];
+}
+
+/**
+ * The x of each probe on the chosen axis: its step, or its arm's training seconds. On the seconds axis every arm has
+ * its own clock: a step of batch norm costs more than a step of the plain net, so the same step lands further right.
+ */
+export function xValues(s: { steps: readonly number[]; seconds: readonly number[] }, axis: ConvergenceAxis): readonly number[] {
+  return axis === 'seconds' ? s.seconds : s.steps;
+}
+
+/** The x axis's domain: steps as stepDomain; seconds from 0 to the longest training time of any arm (at least 1 s at the start). */
+export function xDomain(series: readonly { steps: readonly number[]; seconds: readonly number[] }[], axis: ConvergenceAxis): [number, number] {
+  if (axis === 'steps') return stepDomain(series);
+  let last = 0;
+  for (const s of series) {
+    const v = s.seconds[s.seconds.length - 1];
+    if (finite(v) && v > last) last = v;
+  }
+  return [0, last > 0 ? last : 1];
+}
+
+/**
+ * An arm's training seconds at `step`, interpolated between the probes around it; NaN outside them. Exact for the
+ * engine's estimate, which prices every step of a probe interval alike (its median): time grows linearly between probes.
+ */
+export function secondsAtStep(steps: readonly number[], seconds: readonly number[], step: number): number {
+  const n = Math.min(steps.length, seconds.length);
+  if (n === 0 || !(step >= steps[0]!) || step > steps[n - 1]!) return NaN;
+  const hi = bisector((d: number) => d).left(steps.slice(0, n), step);
+  if (steps[hi] === step) return seconds[hi]!;
+  const lo = hi - 1;
+  const f = (step - steps[lo]!) / (steps[hi]! - steps[lo]!);
+  return seconds[lo]! + f * (seconds[hi]! - seconds[lo]!);
+}
+
+/** Seconds of training as a read-out: "0.45 s", "5.7 s", "124 s"; "–" when unknown. */
+export function formatSeconds(v: number | undefined): string {
+  if (!finite(v)) return '–';
+  const a = Math.abs(v);
+  return `${a < 1 ? v.toFixed(2) : a < 100 ? v.toFixed(1) : v.toFixed(0)} s`;
+}
+
+/** Milliseconds per step as the Summary table writes them ("11.5"); "–" before the first timed step. */
+export function formatMs(v: number | undefined): string {
+  return finite(v) ? v.toFixed(1) : '–';
+}
+
+/** The x axis's ticks with their labels: whole steps ("1.5k"), or seconds ("0.5", "10"). */
+export function xTicks(domain: readonly [number, number], axis: ConvergenceAxis, pixels: number): { value: number; label: string }[] {
+  const ticks = scaleLinear().domain(domain).ticks(Math.max(2, Math.floor(pixels / 70)));
+  // Steps are whole numbers: no ticks at 0.5 while the axis is still [0, 1].
+  if (axis === 'steps') return ticks.filter(Number.isInteger).map((v) => ({ value: v, label: format('~s')(v) }));
+  return ticks.map((v) => ({ value: v, label: format('~g')(v) }));
 }
 
 /** The probe index nearest to `step` (steps ascending), or −1 for no probes. */

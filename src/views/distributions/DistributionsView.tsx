@@ -6,7 +6,7 @@ import { ArmLegend } from '../common/ArmLegend';
 import { PlotTooltip, Swatch } from '../common/PlotTooltip';
 import { ViewFigure } from '../common/ViewFigure';
 import { distributionsCaption } from './distributionsCaption';
-import { armColor, armDash } from '../common/palette';
+import { armColor, armDash, armTextColor } from '../common/palette';
 import { usePlotPointer } from '../common/usePlotPointer';
 import { useSize } from '../common/useSize';
 import { plotBoxStyle, plotFit, svgSize } from '../common/plotFit';
@@ -28,6 +28,7 @@ import {
   pooledBand,
   pooledHistogramRow,
   saturationRegions,
+  shownUnit,
   stepDomain,
   thinTicks,
   tickCount,
@@ -37,6 +38,9 @@ import {
   type HistogramShares,
   type PercentileBand,
 } from './distributionsMath';
+import { distributionsIn, type BnMode } from '../../engine/probes/types';
+import type { DistScope } from '../../store/labStore';
+import { warmStep } from '../../config/schedule';
 import './distributions.css';
 
 /** Fixed height: no layout shift while data streams. */
@@ -64,6 +68,9 @@ export function DistributionsView() {
   const revision = useLab((s) => s.revision);
   const history = useLab((s) => s.history);
   const unitHistory = useLab((s) => s.unitHistory);
+  const unitInferenceHistory = useLab((s) => s.unitInferenceHistory);
+  const scope = useLab((s) => s.view.distScope);
+  const mode = useLab((s) => s.view.distMode);
   const latest = useLab((s) => s.latest);
   const arms = useLab((s) => s.run.arms);
   const layers = useLab((s) => s.run.layers);
@@ -72,6 +79,7 @@ export function DistributionsView() {
   const theme = useLab((s) => s.view.theme);
   const activation = useLab((s) => s.config.activation);
   const range = useLab((s) => s.config.probe.range);
+  const config = useLab((s) => s.config);
   const setView = useLab((s) => s.setView);
   const projector = useLab((s) => s.view.projector);
   const [ref, size] = useSize<HTMLDivElement>();
@@ -81,22 +89,27 @@ export function DistributionsView() {
 
   const layerInfo = layers[layer];
   const units = layerInfo?.units ?? 0;
-  const unit = requestedUnit !== null && requestedUnit >= 0 && requestedUnit < units ? requestedUnit : null;
+  // One unit (the picked one, else unit 1) or the whole layer; null draws the layer pooled.
+  const unit = shownUnit(scope, requestedUnit, units);
   const unitWord = layerInfo?.kind === 'conv' ? 'channel' : 'unit';
   const inputLabel = `${activation} input`;
+  // The mode matters only where an arm has batch norm; without one both modes are the same numbers.
+  const hasBatchNorm = arms.some((a) => a.norm === 'batch');
 
   // History arrays grow in place: `revision` is what says they changed.
-  const bands = useMemo(
-    () => (revision >= 0 ? history.map((h, i) => (unit === null ? pooledBand(h, layer) : unitBand(h.steps, unitHistory[i]?.[layer], unit))) : []),
-    [revision, history, unitHistory, layer, unit],
-  );
+  const bands = useMemo(() => {
+    if (revision < 0) return [];
+    const perUnit = mode === 'inference' ? unitInferenceHistory : unitHistory;
+    return history.map((h, i) => (unit === null ? pooledBand(h, layer, mode) : unitBand(h.steps, perUnit[i]?.[layer], unit)));
+  }, [revision, history, unitHistory, unitInferenceHistory, layer, unit, mode]);
   const hists = useMemo(
     () =>
       arms.map((_, i) => {
         const l = latest?.arms[i]?.layers[layer];
-        return histogramShares(unit === null ? pooledHistogramRow(l?.pooled) : unitHistogramRow(l?.units.histogram, units, unit));
+        const d = l ? distributionsIn(l, mode) : undefined;
+        return histogramShares(unit === null ? pooledHistogramRow(d?.pooled) : unitHistogramRow(d?.units.histogram, units, unit));
       }),
-    [latest, arms, layer, unit, units],
+    [latest, arms, layer, unit, units, mode],
   );
 
   const steps = useMemo(() => history[0]?.steps ?? [], [history]);
@@ -167,18 +180,34 @@ export function DistributionsView() {
   const panelsPointer = usePlotPointer(onPanelsMove, () => setHover(null));
   const histPointer = usePlotPointer(onHistMove, () => setHover(null));
 
+  // The unit the picker names: the one drawn, or (whole layer) the one "One unit" would draw.
+  const pickerUnit = unit ?? shownUnit('unit', requestedUnit, units)!;
+  const scopes: { value: DistScope; label: string; title: string }[] = [
+    { value: 'unit', label: `One ${unitWord}`, title: `One ${unitWord}’s input, as Ioffe & Szegedy’s Figure 1b–c plots a typical sigmoid` },
+    { value: 'layer', label: 'Whole layer', title: `All ${units || 'the'} ${unitWord}s of the layer pooled: steadier than one ${unitWord}` },
+  ];
+  const modes: { value: BnMode; label: string; title: string }[] = [
+    { value: 'train', label: 'training mode', title: 'Batch norm normalizes with the probe batch’s own mean and variance, as in a training step' },
+    { value: 'inference', label: 'inference mode', title: 'Batch norm uses its running averages, as when the test set is evaluated' },
+  ];
   const tools = (
     <div className="dist-tools">
       <span className="dist-layer">{layers.length ? `layer ${layer + 1} of ${layers.length}` : 'layer –'}</span>
+      <div className="dist-choice" role="group" aria-label="Show">
+        {scopes.map((c) => (
+          <button key={c.value} type="button" aria-pressed={scope === c.value} title={c.title} onClick={() => setView({ distScope: c.value })}>
+            {c.label}
+          </button>
+        ))}
+      </div>
       <label>
-        <span className="dist-visually-hidden">show </span>
+        <span className="dist-visually-hidden">which {unitWord} </span>
         <select
-          value={unit === null ? '' : String(unit)}
-          onChange={(e) => setView({ unit: e.target.value === '' ? null : Number(e.target.value) })}
-          disabled={units === 0}
-          aria-label={`Whole layer or one ${unitWord}`}
+          value={String(pickerUnit)}
+          onChange={(e) => setView({ unit: Number(e.target.value), distScope: 'unit' })}
+          disabled={units === 0 || unit === null}
+          aria-label={`Which ${unitWord}`}
         >
-          <option value="">whole layer</option>
           {Array.from({ length: units }, (_, k) => (
             <option key={k} value={k}>
               {unitWord} {k + 1} of {units}
@@ -186,6 +215,19 @@ export function DistributionsView() {
           ))}
         </select>
       </label>
+      {/* Without batch norm in the run the two modes are the same numbers: nothing to choose. */}
+      {hasBatchNorm && (
+        <div className="dist-choice" role="group" aria-labelledby={`${clipId}-mode`}>
+          <span id={`${clipId}-mode`} className="dist-choice-label">
+            Batch norm:
+          </span>
+          {modes.map((c) => (
+            <button key={c.value} type="button" aria-pressed={mode === c.value} title={c.title} onClick={() => setView({ distMode: c.value })}>
+              {c.label}
+            </button>
+          ))}
+        </div>
+      )}
     </div>
   );
 
@@ -223,13 +265,18 @@ export function DistributionsView() {
     </div>
   );
 
-  // Computed from the bands on screen (net drift since the first probe), not a promise that batch norm keeps them still.
+  // When the running averages stop being mostly their starting values: inference-mode drift is measured from there.
+  const lastStep = steps[steps.length - 1] ?? 0;
+  const warmFrom = useMemo(() => warmStep(config, lastStep), [config, lastStep]);
+  // Computed from the bands on screen (net drift between two probes), not a promise that batch norm keeps them still.
   const caption = useMemo(
-    () => distributionsCaption({ arms, bands, activation, layer, unit, unitWord }),
-    [arms, bands, activation, layer, unit, unitWord],
+    () => distributionsCaption({ arms, bands, activation, layer, unit, unitWord, mode, warmFrom }),
+    [arms, bands, activation, layer, unit, unitWord, mode, warmFrom],
   );
 
   const hoverStep = hover?.kind === 'step' ? hover.step : null;
+  // What the read-out's numbers are of, so that two read-outs are never mistaken for each other.
+  const shownWhat = `${unit === null ? 'whole layer' : `${unitWord} ${unit + 1}`}${hasBatchNorm ? `, ${mode === 'train' ? 'training' : 'inference'} mode` : ''}`;
   // A narrow histogram's title would run off the view: it then ends at the view's edge and reaches left into the gap.
   const histTitle = latest ? `now (step ${fmtStep(latest.step)})` : 'now';
   const histTitleEnd = histTitle.length * 7 > histWidth + margin.right;
@@ -242,7 +289,7 @@ export function DistributionsView() {
           <svg
             {...svgSize(fit.scale, fit.width, height)}
             role="img"
-            aria-label={`Percentiles of the ${inputLabel} of layer ${layer + 1}${unit === null ? '' : `, ${unitWord} ${unit + 1}`}, per arm over training steps, and the current histogram`}
+            aria-label={`Percentiles of the ${inputLabel} of layer ${layer + 1}${unit === null ? `, all ${unitWord}s pooled` : `, ${unitWord} ${unit + 1}`}${hasBatchNorm ? `, batch norm in ${mode === 'train' ? 'training' : 'inference'} mode` : ''}, per arm over training steps, and the current histogram`}
           >
             <defs>
               <clipPath id={`${clipId}-p`}>
@@ -277,7 +324,7 @@ export function DistributionsView() {
               return (
                 <g key={arm?.name ?? 'none'} transform={`translate(${panelX[i]},0)`}>
                   {arm && (
-                    <text className="dist-panel-title" x={0} y={margin.top - 8} style={{ fill: color }}>
+                    <text className="dist-panel-title" x={0} y={margin.top - 8} style={{ fill: armTextColor(i, theme) }}>
                       <title>{diverged === null ? arm.name : `${arm.name}: diverged at step ${fmtStep(diverged)}`}</title>
                       {fitLabel(arm.name, diverged === null ? panelWidth : panelWidth - (panelWidth > 170 ? 150 : 20))}
                       {diverged !== null && <tspan className="dist-diverged">{panelWidth > 170 ? ` · diverged at ${fmtStep(diverged)}` : ' ✕'}</tspan>}
@@ -392,7 +439,7 @@ export function DistributionsView() {
         {hover && (
           <PlotTooltip px={hover.px} py={hover.py} boxWidth={size.width} boxHeight={height * fit.scale} className="dist-tooltip">
             {hover.kind === 'step' ? (
-              <StepReadout step={hover.step} arms={arms.map((a) => a.name)} history={history} bands={bands} theme={theme} />
+              <StepReadout step={hover.step} what={shownWhat} arms={arms.map((a) => a.name)} history={history} bands={bands} theme={theme} />
             ) : (
               <BinReadout value={hover.value} bins={bins} range={range} arms={arms.map((a) => a.name)} hists={hists} theme={theme} label={inputLabel} />
             )}
@@ -403,11 +450,13 @@ export function DistributionsView() {
   );
 }
 
-function StepReadout(props: { step: number; arms: string[]; history: { steps: number[] }[]; bands: (PercentileBand | null)[]; theme: 'light' | 'dark' }) {
-  const { step, arms, history, bands, theme } = props;
+function StepReadout(props: { step: number; what: string; arms: string[]; history: { steps: number[] }[]; bands: (PercentileBand | null)[]; theme: 'light' | 'dark' }) {
+  const { step, what, arms, history, bands, theme } = props;
   return (
     <>
-      <div className="dist-tooltip-head">step {fmtStep(step)}</div>
+      <div className="dist-tooltip-head">
+        step {fmtStep(step)} · {what}
+      </div>
       <table>
         <thead>
           <tr>

@@ -18,6 +18,7 @@ import {
   pooledBand,
   pooledHistogramRow,
   saturationRegions,
+  shownUnit,
   stepDomain,
   thinTicks,
   unitBand,
@@ -48,6 +49,27 @@ describe('pooledBand and unitBand', () => {
     expect(b.p50).toEqual([0.5, 0.7]);
     expect(pooledBand(arm, 2)).toBeNull();
     expect(pooledBand(undefined, 0)).toBeNull();
+  });
+
+  it('reads batch norm’s inference-mode series in inference mode, and the one series of an arm without batch norm in both', () => {
+    const [plain, bn] = createHistory([{ name: 'plain', norm: 'none' }, { name: 'BN', norm: 'batch' }], [4]);
+    for (const a of [plain!, bn!]) {
+      a.steps.push(0, 20);
+      a.layers[0]!.percentiles.p50.push(0.1, 0.2);
+    }
+    bn!.layers[0]!.inference!.percentiles.p50.push(0.3, 0.9);
+    expect(plain!.layers[0]!.inference).toBeNull();
+    expect(pooledBand(plain, 0, 'inference')!.p50).toBe(plain!.layers[0]!.percentiles.p50);
+    expect(pooledBand(bn, 0, 'train')!.p50).toEqual([0.1, 0.2]);
+    expect(pooledBand(bn, 0, 'inference')!.p50).toEqual([0.3, 0.9]);
+  });
+
+  it('shows the picked unit, else unit 1, and nothing for the whole layer', () => {
+    expect(shownUnit('unit', null, 100)).toBe(0);
+    expect(shownUnit('unit', 41, 100)).toBe(41);
+    // A unit the layer no longer has (a narrower network) falls back to unit 1.
+    expect(shownUnit('unit', 41, 10)).toBe(0);
+    expect(shownUnit('layer', 41, 100)).toBeNull();
   });
 
   it('picks unit k out of [units × 5] rows at k·5 … k·5+4', () => {

@@ -1,6 +1,6 @@
 import { area, bisector, line, range as indices, scaleLinear } from 'd3';
-import type { ArmHistory } from '../../engine/history';
-import type { DistributionSummary } from '../../engine/probes/types';
+import { modeHistory, type ArmHistory } from '../../engine/history';
+import type { BnMode, DistributionSummary } from '../../engine/probes/types';
 
 /**
  * The math of the activation-distributions view (Ioffe & Szegedy 2015, Figure 1b–c): percentile bands over
@@ -25,11 +25,27 @@ type Scale = (v: number) => number;
 
 const finite = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v);
 
-/** The whole layer pooled: straight from the arm's history (the same arrays, not copies). */
-export function pooledBand(arm: ArmHistory | undefined, layer: number): PercentileBand | null {
+/**
+ * The whole layer pooled, batch norm in `mode`: straight from the arm's history (the same arrays, not copies). An arm
+ * without batch norm has one history for both modes.
+ */
+export function pooledBand(arm: ArmHistory | undefined, layer: number, mode: BnMode = 'train'): PercentileBand | null {
   const l = arm?.layers[layer];
   if (!arm || !l) return null;
-  return { steps: arm.steps, ...l.percentiles };
+  return { steps: arm.steps, ...modeHistory(l, mode).percentiles };
+}
+
+/**
+ * The unit the view shows when none is picked: unit 1. Ioffe & Szegedy plot "a typical sigmoid"; every unit of a
+ * layer starts from independent draws of the same Gaussian, so before training no unit is special and a fixed index
+ * is as typical as any. Choosing the "most typical" one after looking at the data would be choosing what to show.
+ */
+export const DEFAULT_UNIT = 0;
+
+/** The unit to draw: the picked one while the layer has it, else DEFAULT_UNIT; null for the whole layer. */
+export function shownUnit(scope: 'unit' | 'layer', picked: number | null, units: number): number | null {
+  if (scope === 'layer') return null;
+  return picked !== null && Number.isInteger(picked) && picked >= 0 && picked < units ? picked : DEFAULT_UNIT;
 }
 
 /**

@@ -32,8 +32,8 @@ function history(rows: { step: number; l2: [number, number]; cos: [number, numbe
     h.forEach((arm, a) => {
       arm.steps.push(r.step);
       arm.layers.forEach((l, j) => {
-        l.ics.l2.push(j === 0 ? 0 : r.l2[a]);
-        l.ics.cos.push(j === 0 ? 1 : r.cos[a]);
+        l.ics.l2.push(j === 0 ? 0 : r.l2[a]!);
+        l.ics.cos.push(j === 0 ? 1 : r.cos[a]!);
         l.inputMean.push(r.mean ?? 0);
         l.inputVariance.push(r.variance ?? 1);
       });

@@ -19,6 +19,7 @@ import {
   DX_FORMULA_TEXT,
   SAMPLE_COLUMNS,
   SAMPLE_COLUMN_TEX,
+  SAMPLE_COLUMN_TEXT,
   sampleValue,
   resolveUnit,
   scatterDomain,
@@ -254,12 +255,19 @@ export function InspectorView() {
                   </caption>
                   <thead>
                     <tr>
+                      {/* Typeset for the eye, named in plain text for assistive technology (SAMPLE_COLUMN_TEXT). */}
                       <th scope="col" title={`the first ${detail.rows.length} of m = ${detail.count}`}>
-                        <Tex tex="i" />
+                        <span aria-hidden="true">
+                          <Tex tex="i" />
+                        </span>
+                        <span className="inspector-sr-only">i</span>
                       </th>
                       {columns.map((c) => (
                         <th scope="col" key={c} title={c === 'dx' ? DX_FORMULA_TEXT : undefined}>
-                          <Tex tex={SAMPLE_COLUMN_TEX[c]} />
+                          <span aria-hidden="true">
+                            <Tex tex={SAMPLE_COLUMN_TEX[c]} />
+                          </span>
+                          <span className="inspector-sr-only">{SAMPLE_COLUMN_TEXT[c]}</span>
                         </th>
                       ))}
                     </tr>

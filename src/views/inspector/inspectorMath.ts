@@ -263,6 +263,19 @@ export const SAMPLE_COLUMN_TEX: Record<SampleColumn, string> = {
   dx: '\\partial\\ell/\\partial x_i',
 };
 
+/**
+ * The same headers as plain text, each column's name for assistive technology: KaTeX's MathML is embedded content,
+ * which some readers and checkers (axe) skip, and a header must have a name.
+ */
+export const SAMPLE_COLUMN_TEXT: Record<SampleColumn, string> = {
+  x: 'x_i',
+  xHat: 'x̂_i',
+  y: 'y_i',
+  dy: '∂ℓ/∂y_i',
+  dXhat: '∂ℓ/∂x̂_i',
+  dx: '∂ℓ/∂x_i',
+};
+
 /** One cell of the sample table; ∂ℓ/∂x̂_i = ∂ℓ/∂y_i · γ (§3) is derived here, the rest come from the row. */
 export function sampleValue(row: SampleRow, column: SampleColumn, gamma: number): number {
   return column === 'dXhat' ? row.dy * gamma : row[column];

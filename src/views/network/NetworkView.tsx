@@ -2,7 +2,7 @@ import { useId, useMemo, useState, type CSSProperties, type KeyboardEvent, type 
 import { useLab } from '../../store/context';
 import { ViewFigure } from '../common/ViewFigure';
 import { networkCaption } from './networkCaption';
-import { armColor } from '../common/palette';
+import { armColor, armTextColor } from '../common/palette';
 import { usePlotPointer } from '../common/usePlotPointer';
 import { useSize } from '../common/useSize';
 import { formatCount, formatNorm, layerLabel, layerParams, layoutNetwork, shapeLabel, type Block } from './networkMath';
@@ -114,7 +114,7 @@ export function NetworkView() {
               <line key={i} className="net-arrow" x1={a.x1 + 1} x2={a.x2 - 2} y1={a.y} y2={a.y} markerEnd={`url(#${arrowId})`} />
             ))}
             {layout.names.map((n, i) => (
-              <text key={i} className="net-name" x={0} y={n.y} dy="0.35em" style={{ fill: armColor(n.arm, theme) }}>
+              <text key={i} className="net-name" x={0} y={n.y} dy="0.35em" style={{ fill: armTextColor(n.arm, theme) }}>
                 {n.truncated && <title>{arms[n.arm]?.name}</title>}
                 {n.label}
               </text>
@@ -194,7 +194,7 @@ function NetTooltip({ layer, theme, style }: { layer: number; theme: 'light' | '
             const diverged = probe?.divergedAt != null;
             return (
               <tr key={arm.name + i}>
-                <th scope="row" style={{ color: armColor(i, theme) }}>
+                <th scope="row" style={{ color: armTextColor(i, theme) }}>
                   {arm.name}
                 </th>
                 <td title={`W ${formatCount(p.weight)}, b ${formatCount(p.bias)}, γ and β ${formatCount(p.norm)}`}>{formatCount(p.total)}</td>
