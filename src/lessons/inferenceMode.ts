@@ -22,11 +22,15 @@ const withMomentum = (momentum: number, extra: Partial<ExperimentConfigInput> = 
 
 /**
  * The weight the running averages still give their starting values (mean 0, variance 1) after `steps` steps:
- * Π(1 − momentum) over the steps, each with the momentum in force then (a schedule may change it).
+ * Π(1 − momentum) over the steps, each with the momentum in force then (a schedule may change it). Steps with batch
+ * norm switched to inference mode leave the averages frozen, so they don't count.
  */
 export function startWeight(config: ExperimentConfig, steps: number): number {
   let w = 1;
-  for (let s = 0; s < steps; s++) w *= 1 - settingsAt(config, s).bnMomentum;
+  for (let s = 0; s < steps; s++) {
+    const now = settingsAt(config, s);
+    if (now.bnMode !== 'inference') w *= 1 - now.bnMomentum;
+  }
   return w;
 }
 
