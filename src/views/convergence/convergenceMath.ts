@@ -1,4 +1,5 @@
 import { bisector, format, line, range as indices, scaleLinear, scaleLog } from 'd3';
+import { nearestIndex, stepDomain as stepDomainOf } from '../common/steps';
 import type { ConvergenceAxis } from '../../config/link';
 import type { ArmHistory } from '../../engine/history';
 
@@ -111,16 +112,6 @@ export function lossDomain(series: readonly ConvergenceSeries[], log: boolean): 
     .domain() as [number, number];
 }
 
-/** The step axis: 0 to the last probe of any arm (at least 1). */
-export function stepDomain(series: readonly { steps: readonly number[] }[]): [number, number] {
-  let last = 0;
-  for (const s of series) {
-    const v = s.steps[s.steps.length - 1];
-    if (finite(v) && v > last) last = v;
-  }
-  return [0, Math.max(1, last)];
-}
-
 /**
  * The x of each probe on the chosen axis: its step, or its arm's training seconds. On the seconds axis every arm has
  * its own clock: a step of batch norm costs more than a step of the plain net, so the same step lands further right.
@@ -172,13 +163,6 @@ export function xTicks(domain: readonly [number, number], axis: ConvergenceAxis,
   // Steps are whole numbers: no ticks at 0.5 while the axis is still [0, 1].
   if (axis === 'steps') return ticks.filter(Number.isInteger).map((v) => ({ value: v, label: format('~s')(v) }));
   return ticks.map((v) => ({ value: v, label: format('~g')(v) }));
-}
-
-/** The probe index nearest to `step` (steps ascending), or −1 for no probes. */
-export function nearestIndex(steps: readonly number[], step: number): number {
-  if (steps.length === 0) return -1;
-  if (!Number.isFinite(step)) return steps.length - 1;
-  return bisector((d: number) => d).center(steps, step);
 }
 
 /**
@@ -303,3 +287,7 @@ export function convergenceLayout(width: number, height: number): ConvergenceLay
     accY: 0,
   };
 }
+
+/** The step axis: 0 to the last probe of any arm (at least 1). */
+export const stepDomain = (series: readonly { steps: readonly number[] }[]): [number, number] => stepDomainOf(series.map((s) => s.steps));
+export { nearestIndex };

@@ -1,4 +1,5 @@
-import { area, bisector, line, range as indices, scaleLinear } from 'd3';
+import { area, line, range as indices, scaleLinear } from 'd3';
+import { nearestIndex, stepDomain as stepDomainOf } from '../common/steps';
 import { modeHistory, type ArmHistory } from '../../engine/history';
 import type { BnMode, DistributionSummary } from '../../engine/probes/types';
 
@@ -149,19 +150,6 @@ export function bandDomain(bands: readonly (PercentileBand | null)[], range: num
   if (padded[1] - padded[0] < 1e-9) return [-range, range];
   const nice = scaleLinear().domain(padded).nice(6).domain() as [number, number];
   return [clamp(nice[0]), clamp(nice[1])];
-}
-
-/** The steps of the x-axis: from 0 to the last probe (at least 1, so a lone probe at step 0 has room). */
-export function stepDomain(steps: readonly number[]): [number, number] {
-  let last = 0;
-  for (const s of steps) if (finite(s) && s > last) last = s;
-  return [0, Math.max(1, last)];
-}
-
-/** The probe index nearest to `step` (steps ascending), or −1 for no probes. */
-export function nearestIndex(steps: readonly number[], step: number): number {
-  if (steps.length === 0 || !Number.isFinite(step)) return steps.length ? steps.length - 1 : -1;
-  return bisector((d: number) => d).center(steps, step);
 }
 
 /** Half-width in pixels of a band that has only one probe (a lone point has no area to draw). */
@@ -359,3 +347,7 @@ export function fitLabel(text: string, pixels: number, charPx = 7.5): string {
 function round(v: number): number {
   return Math.round(v * 100) / 100;
 }
+
+/** The x-axis of one arm's panels: from 0 to its last probe. */
+export const stepDomain = (steps: readonly number[]): [number, number] => stepDomainOf([steps]);
+export { nearestIndex };

@@ -78,7 +78,7 @@ describe('domains', () => {
 
   it('spans the probe steps', () => {
     expect(stepDomain(s)).toEqual([0, 40]);
-    expect(stepDomain(icsSeries(history([{ step: 7, l2: [1, 1], cos: [1, 1] }]), 1))).toEqual([7, 8]);
+    expect(stepDomain(icsSeries(history([{ step: 7, l2: [1, 1], cos: [1, 1] }]), 1))).toEqual([0, 7]);
   });
 
   it('starts the linear ‖G − G′‖ axis at 0 and covers the largest finite value', () => {

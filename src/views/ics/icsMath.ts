@@ -1,4 +1,5 @@
-import { area, bisector, line, scaleLinear, scaleLog, type ScaleContinuousNumeric } from 'd3';
+import { area, line, scaleLinear, scaleLog, type ScaleContinuousNumeric } from 'd3';
+import { nearestIndex, stepDomain as stepDomainOf } from '../common/steps';
 import type { ArmHistory } from '../../engine/history';
 
 /**
@@ -41,20 +42,6 @@ export function icsSeries(history: readonly ArmHistory[], layer: number): IcsArm
 
 export function hasData(series: readonly IcsArmSeries[]): boolean {
   return series.some((s) => s.steps.length > 0);
-}
-
-/** The step axis shared by the three charts: first to last probe, never empty. */
-export function stepDomain(series: readonly IcsArmSeries[]): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const s of series) {
-    for (const v of s.steps) {
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-  }
-  if (!Number.isFinite(lo)) return [0, 1];
-  return lo === hi ? [lo, lo + 1] : [lo, hi];
 }
 
 function finiteExtent(arrays: readonly (readonly number[])[], keep: (v: number) => boolean = Number.isFinite): [number, number] | null {
@@ -157,15 +144,6 @@ export function bandPath(steps: readonly number[], mean: readonly number[], std:
     .y1((i) => y(mean[i]! + std[i]!))(idx) ?? '';
 }
 
-const byStep = bisector<number, number>((s) => s);
-
-/** The index of the probe nearest to `step` in ascending `steps`, or −1 when there is none. */
-export function nearestIndex(steps: readonly number[], step: number): number {
-  if (!steps.length || !Number.isFinite(step)) return -1;
-  const i = byStep.center(steps, step);
-  return Math.min(Math.max(i, 0), steps.length - 1);
-}
-
 const SUPERSCRIPT: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
 
 /** 10^k written as "10⁻³": readable from the back of a classroom. */
@@ -217,3 +195,7 @@ export function layerNote(layer: number): string {
   const earlier = layer === 1 ? 'layer 1 has taken its step' : `layers 1–${layer} have taken their step`;
   return `Layer ${layer + 1}: G is its weight gradient, G′ the same gradient after ${earlier}.`;
 }
+
+/** The step axis shared by the three charts: 0 to the last probe, never empty. */
+export const stepDomain = (series: readonly IcsArmSeries[]): [number, number] => stepDomainOf(series.map((s) => s.steps));
+export { nearestIndex };
