@@ -201,7 +201,7 @@ export function DistributionsView() {
         ))}
       </div>
       <label>
-        <span className="dist-visually-hidden">which {unitWord} </span>
+        <span className="visually-hidden">which {unitWord} </span>
         <select
           value={String(pickerUnit)}
           onChange={(e) => setView({ unit: Number(e.target.value), distScope: 'unit' })}

@@ -1,6 +1,6 @@
 import { area, line, range as indices, scaleLinear } from 'd3';
 import { nearestIndex, stepDomain as stepDomainOf } from '../common/steps';
-import { modeHistory, type ArmHistory } from '../../engine/history';
+import { PERCENTILE_KEYS, modeHistory, type ArmHistory } from '../../engine/history';
 import type { BnMode, DistributionSummary } from '../../engine/probes/types';
 
 /**
@@ -19,7 +19,8 @@ export interface PercentileBand {
   p95: readonly number[];
 }
 
-export const BAND_KEYS = ['p5', 'p15', 'p50', 'p85', 'p95'] as const;
+/** The percentiles a band is drawn from: the history's own keys. */
+export const BAND_KEYS = PERCENTILE_KEYS;
 export type BandKey = (typeof BAND_KEYS)[number];
 
 type Scale = (v: number) => number;

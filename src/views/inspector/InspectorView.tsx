@@ -249,7 +249,7 @@ export function InspectorView() {
               {/* Scrolls inside its own box when the view is short or narrow; focusable so keys can scroll it. */}
               <div className="inspector-table-wrap" tabIndex={0} role="region" aria-label={`Values of unit ${unit + 1} in the mini-batch, ${pass} pass`}>
                 <table className="inspector-table">
-                  <caption className="inspector-sr-only">
+                  <caption className="visually-hidden">
                     The first {detail.rows.length} of the m = {detail.count} values of unit {unit + 1} in the mini-batch
                     {latest ? ` of step ${latest.step}` : ''}
                   </caption>
@@ -260,14 +260,14 @@ export function InspectorView() {
                         <span aria-hidden="true">
                           <Tex tex="i" />
                         </span>
-                        <span className="inspector-sr-only">i</span>
+                        <span className="visually-hidden">i</span>
                       </th>
                       {columns.map((c) => (
                         <th scope="col" key={c} title={c === 'dx' ? DX_FORMULA_TEXT : undefined}>
                           <span aria-hidden="true">
                             <Tex tex={SAMPLE_COLUMN_TEX[c]} />
                           </span>
-                          <span className="inspector-sr-only">{SAMPLE_COLUMN_TEXT[c]}</span>
+                          <span className="visually-hidden">{SAMPLE_COLUMN_TEXT[c]}</span>
                         </th>
                       ))}
                     </tr>
