@@ -1,4 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expectOnScreen } from './helpers';
 
 /**
  * The lab in a classroom: projector mode (large type, thick lines, the views the teacher picks, one 1280×720
@@ -21,17 +22,6 @@ async function shownViews(page: Page): Promise<string[]> {
 async function untilReady(page: Page) {
   await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled({ timeout: 90_000 });
   await expect(page.getByTestId('engine-status')).toHaveCount(0, { timeout: 90_000 });
-}
-
-/** The element lies inside the viewport (half a pixel of rounding allowed). */
-async function expectOnScreen(page: Page, el: Locator, what: string) {
-  const box = await el.boundingBox();
-  const view = page.viewportSize()!;
-  expect(box, what).not.toBeNull();
-  expect(box!.x, `${what}: left edge`).toBeGreaterThanOrEqual(-0.5);
-  expect(box!.y, `${what}: top edge`).toBeGreaterThanOrEqual(-0.5);
-  expect(box!.x + box!.width, `${what}: right edge`).toBeLessThanOrEqual(view.width + 0.5);
-  expect(box!.y + box!.height, `${what}: bottom edge`).toBeLessThanOrEqual(view.height + 0.5);
 }
 
 /** Projector mode's promise: the chosen views, whole, on one screen, with nothing to scroll. */

@@ -1,4 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expectOnScreen } from './helpers';
 
 /**
  * The lab on phones, tablets and laptops: no horizontal scroll, the header's buttons on screen, every setting
@@ -27,17 +28,6 @@ const SIZES: Size[] = [
 const stepOf = async (page: Page) => Number((await page.getByTestId('step').textContent())?.replace(/,/g, ''));
 const figure = (page: Page, title: string) => page.getByRole('figure', { name: new RegExp(`^${title}`) });
 const noHorizontalScroll = (page: Page) => page.evaluate(() => document.scrollingElement!.scrollWidth <= innerWidth);
-
-/** The element's box lies inside the viewport (whole pixels: layout may round half a pixel). */
-async function expectOnScreen(page: Page, el: Locator, what: string) {
-  const box = await el.boundingBox();
-  const view = page.viewportSize()!;
-  expect(box, what).not.toBeNull();
-  expect(box!.x, `${what}: left edge`).toBeGreaterThanOrEqual(-0.5);
-  expect(box!.y, `${what}: top edge`).toBeGreaterThanOrEqual(-0.5);
-  expect(box!.x + box!.width, `${what}: right edge`).toBeLessThanOrEqual(view.width + 0.5);
-  expect(box!.y + box!.height, `${what}: bottom edge`).toBeLessThanOrEqual(view.height + 0.5);
-}
 
 async function expectTouchTarget(el: Locator, what: string) {
   const box = await el.boundingBox();
