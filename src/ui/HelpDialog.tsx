@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useModalDialog } from './useModalDialog';
 
 export const SHORTCUTS: readonly [string, string][] = [
   ['Space', 'Play / Pause'],
@@ -11,13 +11,7 @@ export const SHORTCUTS: readonly [string, string][] = [
 
 /** Keyboard shortcuts and what the lab shows, in a modal <dialog>. */
 export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-  }, [open]);
+  const ref = useModalDialog(open);
   return (
     <dialog ref={ref} className="help" aria-labelledby="help-title" onClose={onClose} onCancel={onClose}>
       <h2 id="help-title">Keyboard shortcuts</h2>

@@ -1,5 +1,6 @@
 import './lessons.css';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
+import { useModalDialog } from '../useModalDialog';
 import { LESSONS } from '../../lessons';
 import { useLab } from '../../store/context';
 import { useLessonActions } from './useLessonActions';
@@ -11,15 +12,9 @@ import { useLessonActions } from './useLessonActions';
  */
 export function LessonsMenu({ placement = 'header' }: { placement?: 'header' | 'sidebar' }) {
   const [open, setOpen] = useState(false);
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog(open);
   const current = useLab((s) => s.lesson?.name ?? null);
   const { open: openLesson } = useLessonActions();
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-  }, [open]);
   return (
     <>
       <button type="button" className={`lessons-button ${placement}`} aria-haspopup="dialog" onClick={() => setOpen(true)}>
