@@ -3,6 +3,7 @@ import type { ProbeSnapshot } from '../engine/probes/types';
 import { normalizeValue } from '../views/inspector/inspectorMath';
 import { armWith, figure, lastIndex, lastStep } from './measures';
 import type { Conclusion, Figure, Lesson } from './types';
+import { formatSignificant } from '../views/common/format';
 
 /**
  * Lesson 1: one batch-norm layer, a mini-batch at a time, in the step inspector. At batch size 2 the
@@ -60,10 +61,7 @@ function epsText(eps: number): string {
 }
 
 /** Three significant digits, the sign as a true minus. */
-function num(v: number): string {
-  const s = Math.abs(v) >= 1000 || (Math.abs(v) < 0.001 && v !== 0) ? v.toExponential(2) : v.toPrecision(3);
-  return s.replace('-', '−');
-}
+const num = (v: number): string => formatSignificant(v, { minus: true });
 
 export const whatBnComputes: Lesson = {
   name: 'what-bn-computes',

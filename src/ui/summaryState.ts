@@ -1,5 +1,6 @@
 import type { ArmHistory } from '../engine/history';
-import { atChanceSince, firstReached, formatLossValue, formatPercent, formatStep, liveProbes, milestones } from '../views/common/outcomes';
+import { formatMilestone, formatStep } from '../views/common/format';
+import { atChanceSince, firstReached, formatLossValue, liveProbes, milestones } from '../views/common/outcomes';
 
 /**
  * The scoreboard's "state" of an arm, computed from its probe history: what happened, in a few words ("diverged at
@@ -35,6 +36,6 @@ export function armState(arm: ArmHistory | undefined, numClasses: number): ArmSt
     const step = firstReached(arm, m);
     if (step !== null) reached = { m, step };
   }
-  if (reached) return { kind: 'milestone', text: `reached ${formatPercent(reached.m)} by step ${formatStep(reached.step)}` };
+  if (reached) return { kind: 'milestone', text: `reached ${formatMilestone(reached.m)} by step ${formatStep(reached.step)}` };
   return { kind: 'training', text: 'training' };
 }

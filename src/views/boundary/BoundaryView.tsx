@@ -11,7 +11,6 @@ import {
   classColor,
   classCount,
   formatCoord,
-  formatPercent,
   gridIsDiverged,
   panelGrid,
   planeScales,
@@ -20,6 +19,7 @@ import {
   probsAt,
 } from './boundaryMath';
 import './boundary.css';
+import { formatFraction, formatStep } from '../common/format';
 
 const GAP = 16;
 const MARGIN = { top: 6, right: 10, bottom: 36, left: 44 };
@@ -193,7 +193,7 @@ const BoundaryPanel = memo(function BoundaryPanel({
         <span className="bnd-name" style={{ color: nameColor }}>
           {name}
         </span>
-        <span className="bnd-acc">{diverged ? 'diverged' : accuracy !== undefined ? `test accuracy ${formatPercent(accuracy)}` : ''}</span>
+        <span className="bnd-acc">{diverged ? 'diverged' : accuracy !== undefined ? `test accuracy ${formatFraction(accuracy)}` : ''}</span>
       </div>
       <div className="bnd-plot" style={{ height: height * scale }}>
         {grid && !diverged && (
@@ -234,7 +234,7 @@ const BoundaryPanel = memo(function BoundaryPanel({
             <g className={diverged ? 'bnd-dim' : undefined}>{points}</g>
             {diverged && (
               <text className="bnd-status diverged" x={plot / 2} y={plot / 2} textAnchor="middle">
-                diverged{divergedAt !== null ? ` at step ${divergedAt.toLocaleString('en-US')}` : ''}
+                diverged{divergedAt !== null ? ` at step ${formatStep(divergedAt)}` : ''}
               </text>
             )}
             {!diverged && waiting && (
@@ -265,7 +265,7 @@ const BoundaryPanel = memo(function BoundaryPanel({
                     <span key={c} className="bnd-prob">
                       <span className="bnd-swatch" style={{ background: classColor(c) }} aria-hidden="true" />
                       <span className="visually-hidden">class {c}: </span>
-                      {formatPercent(p)}
+                      {formatFraction(p)}
                     </span>
                   ))
                 : diverged

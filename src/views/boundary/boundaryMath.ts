@@ -179,6 +179,3 @@ export function formatCoord(v: number): string {
   return v.toFixed(2).replace('-', '−');
 }
 
-export function formatPercent(p: number): string {
-  return Number.isFinite(p) ? `${(p * 100).toFixed(1)}%` : '–';
-}

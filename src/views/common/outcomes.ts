@@ -48,16 +48,6 @@ export function topMilestone(history: readonly ArmHistory[], numClasses: number)
   return best;
 }
 
-/** "90%", "99%", "97.5%": a milestone as a reader says it. */
-export function formatPercent(v: number): string {
-  const p = Math.round(v * 1000) / 10;
-  return `${Number.isInteger(p) ? p : p.toFixed(1)}%`;
-}
-
-export function formatStep(step: number): string {
-  return step.toLocaleString('en-US');
-}
-
 /** A loss with three significant digits, as the scoreboard shows it nearby. */
 export function formatLossValue(v: number): string {
   if (!Number.isFinite(v)) return '∞';
@@ -84,13 +74,4 @@ export function atChanceSince(arm: ArmHistory, numClasses: number, minProbes = 3
 export function listJoin(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-}
-
-/** Three significant digits ("0.0374", "0.166", "1.75e-8"): for measures whose size varies over decades. */
-export function formatSignificant(v: number): string {
-  if (Number.isNaN(v)) return '–';
-  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  return a < 1e-3 || a >= 1e5 ? v.toExponential(2) : v.toPrecision(3);
 }

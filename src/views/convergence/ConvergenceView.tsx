@@ -1,5 +1,5 @@
 import { useId, useMemo, useState, type PointerEvent } from 'react';
-import { format, scaleLinear, scaleLog } from 'd3';
+import { scaleLinear, scaleLog } from 'd3';
 import { ScheduleMarks } from '../common/ScheduleMarks';
 import { describeChange } from '../../config/schedule';
 import type { ConvergenceAxis } from '../../config/link';
@@ -35,13 +35,13 @@ import {
   type ConvergenceSeries,
 } from './convergenceMath';
 import './convergence.css';
+import { formatStep } from '../common/format';
 
 /** Fixed height of a chart (twice that when a narrow view stacks them): no layout shift while data streams. */
 const HEIGHT = 260;
 /** Projector mode: the drawing size at which the two charts are comfortable one above the other. */
 const STACKED_COMFORT = { width: 260, height: 340 };
 
-const fmtStep = format(',');
 
 /**
  * The x axis's title: on the seconds axis each arm runs on its own clock, and the title says so where the chart is
@@ -292,7 +292,7 @@ export function ConvergenceView() {
             const at = s.divergedAt === null ? NaN : xOfStep(s, s.divergedAt);
             return s.divergedAt !== null && at >= xLo && at <= xHi ? (
               <g key={s.name} className="conv-diverged" transform={`translate(${x(at)},0)`}>
-                <title>{`${s.name} diverged at step ${fmtStep(s.divergedAt)}`}</title>
+                <title>{`${s.name} diverged at step ${formatStep(s.divergedAt)}`}</title>
                 <line y1={margin.top} y2={bottom} stroke={colors[i]} />
                 <text y={margin.top + 12} textAnchor="middle" style={{ fill: colors[i] }}>
                   ✕
@@ -367,7 +367,7 @@ export function ConvergenceView() {
         {hover && (
           <PlotTooltip px={hover.px} py={hover.py} boxWidth={size.width} boxHeight={totalHeight * fit.scale} className="conv-tooltip">
             <div className="conv-tooltip-head">
-              {onSeconds ? `${formatSeconds(hover.x)} of training` : `step ${fmtStep(hover.x)}`}
+              {onSeconds ? `${formatSeconds(hover.x)} of training` : `step ${formatStep(hover.x)}`}
               {smoothing > 0 && <span className="conv-tooltip-note"> · exact (smoothed)</span>}
             </div>
             <table>
@@ -400,11 +400,11 @@ export function ConvergenceView() {
                       <th scope="row">
                         <Swatch color={colors[i]!} />
                         {arms[i]?.name ?? s.name}
-                        {s.divergedAt !== null && (s.steps[t] ?? -Infinity) >= s.divergedAt && <span className="conv-diverged-note"> diverged at {fmtStep(s.divergedAt)}</span>}
+                        {s.divergedAt !== null && (s.steps[t] ?? -Infinity) >= s.divergedAt && <span className="conv-diverged-note"> diverged at {formatStep(s.divergedAt)}</span>}
                       </th>
                       {onSeconds && (
                         <>
-                          <td>{t >= 0 ? fmtStep(s.steps[t]!) : '–'}</td>
+                          <td>{t >= 0 ? formatStep(s.steps[t]!) : '–'}</td>
                           <td>{formatSeconds(s.seconds[t])}</td>
                           <td>{formatMs(s.msPerStep[t])}</td>
                         </>
@@ -445,7 +445,7 @@ function ArmScheduleMarks({ events, series, colors, x, top, bottom }: {
     <g className="schedule-marks conv-arm-marks" pointerEvents="none">
       {marks.map(({ s, i, e, at }) => (
         <g key={`${i}-${e.step}`} transform={`translate(${at},0)`} data-step={e.step} data-arm={i}>
-          <title>{`${s.name}, step ${e.step.toLocaleString('en-US')} (${formatSeconds(secondsAtStep(s.steps, s.seconds, e.step))} of its training): ${describeChange(e.set)}`}</title>
+          <title>{`${s.name}, step ${formatStep(e.step)} (${formatSeconds(secondsAtStep(s.steps, s.seconds, e.step))} of its training): ${describeChange(e.set)}`}</title>
           <line y1={top} y2={bottom} style={{ stroke: colors[i] }} />
           <text y={top - 3} textAnchor="middle" style={{ fill: colors[i] }}>
             ▾

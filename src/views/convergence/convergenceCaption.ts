@@ -1,7 +1,8 @@
 import type { ConvergenceAxis } from '../../config/link';
 import type { ArmHistory } from '../../engine/history';
 import { formatSeconds } from './convergenceMath';
-import { chanceLevel, firstReached, formatLossValue, formatPercent, formatStep, listJoin, liveProbes, milestones, topMilestone } from '../common/outcomes';
+import { formatMilestone, formatStep } from '../common/format';
+import { chanceLevel, firstReached, formatLossValue, listJoin, liveProbes, milestones, topMilestone } from '../common/outcomes';
 
 /**
  * The convergence view's caption, computed from the run on screen: which arm reached the highest accuracy milestone
@@ -54,7 +55,7 @@ export function timeMilestoneClause(history: readonly ArmHistory[], numClasses: 
   const m = topMilestone(history, numClasses);
   if (m === null) {
     const first = milestones(numClasses)[0];
-    return first === undefined ? null : `no arm has reached ${formatPercent(first)} test accuracy yet (chance is ${formatPercent(chanceLevel(numClasses))})`;
+    return first === undefined ? null : `no arm has reached ${formatMilestone(first)} test accuracy yet (chance is ${formatMilestone(chanceLevel(numClasses))})`;
   }
   const reached: { name: string; step: number; s: number }[] = [];
   const notYet: string[] = [];
@@ -69,7 +70,7 @@ export function timeMilestoneClause(history: readonly ArmHistory[], numClasses: 
     }
   }
   reached.sort((a, b) => a.s - b.s);
-  const what = `${formatPercent(m)} test accuracy`;
+  const what = `${formatMilestone(m)} test accuracy`;
   const clauses = reached.map((r, i) => `${r.name} ${i === 0 ? `reached ${what} by ${formatSeconds(r.s)} of training` : `by ${formatSeconds(r.s)}`} (step ${formatStep(r.step)})`);
   return [...clauses, ...notYet].join(', ');
 }
@@ -99,7 +100,7 @@ export function milestoneClause(history: readonly ArmHistory[], numClasses: numb
   const m = topMilestone(history, numClasses);
   if (m === null) {
     const first = milestones(numClasses)[0];
-    return first === undefined ? null : `no arm has reached ${formatPercent(first)} test accuracy yet (chance is ${formatPercent(chanceLevel(numClasses))})`;
+    return first === undefined ? null : `no arm has reached ${formatMilestone(first)} test accuracy yet (chance is ${formatMilestone(chanceLevel(numClasses))})`;
   }
   const reached = new Map<number, string[]>();
   const notYet: string[] = [];
@@ -110,7 +111,7 @@ export function milestoneClause(history: readonly ArmHistory[], numClasses: numb
     else if (arm.divergedAt === null) notYet.push(arm.name);
   }
   const groups = [...reached.entries()].sort((a, b) => a[0] - b[0]);
-  const what = `${formatPercent(m)} test accuracy`;
+  const what = `${formatMilestone(m)} test accuracy`;
   const together = groups[0];
   if (groups.length === 1 && together && together[1].length === history.length && history.length > 1) {
     const [step, names] = together;

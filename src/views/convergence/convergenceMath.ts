@@ -2,6 +2,7 @@ import { bisector, format, line, range as indices, scaleLinear, scaleLog } from 
 import { nearestIndex, stepDomain as stepDomainOf } from '../common/steps';
 import type { ConvergenceAxis } from '../../config/link';
 import type { ArmHistory } from '../../engine/history';
+import { formatFraction } from '../common/format';
 
 /**
  * The math of the convergence view: training loss, test loss and test accuracy over steps, with TensorBoard's
@@ -187,13 +188,10 @@ export function seriesPath(steps: readonly number[], values: readonly number[], 
   );
 }
 
-const pct = format('.1%');
 const pctTick = format('.0%');
 
 /** Test accuracy (a fraction) as a percentage with one decimal: 0.9234 → "92.3%"; not finite → "–". */
-export function formatAccuracy(v: number | undefined): string {
-  return finite(v) ? pct(v) : '–';
-}
+export const formatAccuracy = formatFraction;
 
 export function formatAccuracyTick(v: number): string {
   return pctTick(v);

@@ -42,16 +42,15 @@ import { distributionsIn, type BnMode } from '../../engine/probes/types';
 import type { DistScope } from '../../store/labStore';
 import { warmStep } from '../../config/schedule';
 import './distributions.css';
+import { formatInteger, formatStep } from '../common/format';
 
 /** Fixed height: no layout shift while data streams. */
 const HEIGHT = 270;
 
 const fmtValue = format('.2f');
 const fmtEdge = format('.3~f');
-const fmtStep = format(',');
 const fmtStepTick = format('~s');
 const fmtShare = format('.1%');
-const fmtCount = format(',');
 /** Tick labels at a panel's edges lean inwards, so that neighbouring panels' labels never touch. */
 const edgeAnchor = (px: number, width: number) => (px < 10 ? 'start' : px > width - 14 ? 'end' : 'middle');
 const value = (v: number) => (Number.isFinite(v) ? fmtValue(v) : '–');
@@ -278,7 +277,7 @@ export function DistributionsView() {
   // What the read-out's numbers are of, so that two read-outs are never mistaken for each other.
   const shownWhat = `${unit === null ? 'whole layer' : `${unitWord} ${unit + 1}`}${hasBatchNorm ? `, ${mode === 'train' ? 'training' : 'inference'} mode` : ''}`;
   // A narrow histogram's title would run off the view: it then ends at the view's edge and reaches left into the gap.
-  const histTitle = latest ? `now (step ${fmtStep(latest.step)})` : 'now';
+  const histTitle = latest ? `now (step ${formatStep(latest.step)})` : 'now';
   const histTitleEnd = histTitle.length * 7 > histWidth + margin.right;
   const hoverValue = hover?.kind === 'value' ? hover.value : null;
 
@@ -325,9 +324,9 @@ export function DistributionsView() {
                 <g key={arm?.name ?? 'none'} transform={`translate(${panelX[i]},0)`}>
                   {arm && (
                     <text className="dist-panel-title" x={0} y={margin.top - 8} style={{ fill: armTextColor(i, theme) }}>
-                      <title>{diverged === null ? arm.name : `${arm.name}: diverged at step ${fmtStep(diverged)}`}</title>
+                      <title>{diverged === null ? arm.name : `${arm.name}: diverged at step ${formatStep(diverged)}`}</title>
                       {fitLabel(arm.name, diverged === null ? panelWidth : panelWidth - (panelWidth > 170 ? 150 : 20))}
-                      {diverged !== null && <tspan className="dist-diverged">{panelWidth > 170 ? ` · diverged at ${fmtStep(diverged)}` : ' ✕'}</tspan>}
+                      {diverged !== null && <tspan className="dist-diverged">{panelWidth > 170 ? ` · diverged at ${formatStep(diverged)}` : ' ✕'}</tspan>}
                     </text>
                   )}
                   <rect className="dist-frame" x={0} y={margin.top} width={panelWidth} height={innerHeight} />
@@ -455,7 +454,7 @@ function StepReadout(props: { step: number; what: string; arms: string[]; histor
   return (
     <>
       <div className="dist-tooltip-head">
-        step {fmtStep(step)} · {what}
+        step {formatStep(step)} · {what}
       </div>
       <table>
         <thead>
@@ -493,7 +492,7 @@ function BinReadout(props: { value: number; bins: number; range: number; arms: s
   const { value: v, bins, range, arms, hists, theme, label } = props;
   const b = Math.max(0, Math.min(bins - 1, binIndex(v, bins, range)));
   const [lo, hi] = binEdges(b, bins, range);
-  const cell = (share: number | undefined, count: number | undefined) => (share === undefined || count === undefined ? '–' : `${fmtShare(share)} (${fmtCount(Math.round(count))})`);
+  const cell = (share: number | undefined, count: number | undefined) => (share === undefined || count === undefined ? '–' : `${fmtShare(share)} (${formatInteger(count)})`);
   return (
     <>
       <div className="dist-tooltip-head">

@@ -2,6 +2,7 @@ import { bandDrift } from '../../engine/history';
 import type { BnMode } from '../../engine/probes/types';
 import { listJoin } from '../common/outcomes';
 import type { PercentileBand } from './distributionsMath';
+import { formatStep } from '../common/format';
 
 /**
  * The activation-distribution view's caption, computed from the bands on screen. Drift is the net displacement from
@@ -40,8 +41,6 @@ const possessive = (name: string) => `${name}’s`;
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const signed = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(2)}`;
 
-const stepText = (s: number) => s.toLocaleString('en-US');
-
 /**
  * The sentence on what the batch-norm mode means for the bands drawn, or '' when no arm has batch norm. `span` is the
  * first probe drawn, the probe drift is measured from and the newest (null before two probes).
@@ -64,8 +63,8 @@ function modeNote(input: DistributionsCaptionInput, span: { first: number; from:
   const head = ' Batch norm in inference mode: its running averages, as the test set is evaluated.';
   const start = 'They start at mean 0 and variance 1, so at step 0 batch norm has not normalized anything yet';
   if (!span) return `${head} ${start}.`;
-  if (warmFrom === null) return `${head} ${span.first === 0 ? `${start}, and` : 'They'} still carry over 1% of those starting values at step ${stepText(span.to)}.`;
-  if (span.from > span.first) return `${head} They start at mean 0 and variance 1 (at step 0 batch norm normalizes nothing) and carry under 1% of that from step ${stepText(warmFrom)} on, so drift is measured from step ${stepText(span.from)}.`;
+  if (warmFrom === null) return `${head} ${span.first === 0 ? `${start}, and` : 'They'} still carry over 1% of those starting values at step ${formatStep(span.to)}.`;
+  if (span.from > span.first) return `${head} They start at mean 0 and variance 1 (at step 0 batch norm normalizes nothing) and carry under 1% of that from step ${formatStep(warmFrom)} on, so drift is measured from step ${formatStep(span.from)}.`;
   return span.first === 0 ? `${head} ${start}.` : head;
 }
 
@@ -94,7 +93,7 @@ export function distributionsCaption(input: DistributionsCaptionInput): string {
     return { name: arm.name, median: drift.medianShift, width: drift.widthChange, band, n };
   });
   const finite = moves.filter((m) => Number.isFinite(m.median) && Number.isFinite(m.width));
-  let text = `${capitalize(where)}, from step ${stepText(from)} to ${stepText(to)}:`;
+  let text = `${capitalize(where)}, from step ${formatStep(from)} to ${formatStep(to)}:`;
   text += finite.length
     ? ` the median moved ${finite.map((m) => `${signed(m.median)} (${m.name})`).join(', ')}; the 15–85 width changed ${finite.map((m) => `${signed(m.width)} (${m.name})`).join(', ')}.`
     : ' no finite percentiles to compare.';

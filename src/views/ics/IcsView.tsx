@@ -1,5 +1,6 @@
 import { useMemo, useState, type PointerEvent } from 'react';
 import { ScheduleMarks } from '../common/ScheduleMarks';
+import { PlotTooltip } from '../common/PlotTooltip';
 import { useLab } from '../../store/context';
 import { ViewFigure } from '../common/ViewFigure';
 import { icsCaption } from './icsCaption';
@@ -27,8 +28,8 @@ import {
   type IcsArmSeries,
   type Scale,
 } from './icsMath';
-import '../common/tooltip.css';
 import './ics.css';
+import { formatStep } from '../common/format';
 
 const CHART_HEIGHT = 230;
 /** On a projector each chart is drawn larger once it has at least this many drawing units. */
@@ -42,10 +43,9 @@ type ChartKind = 'l2' | 'cos' | 'input';
 interface Hover {
   /** The probe step under the pointer (snapped to the nearest probe). */
   step: number;
-  /** Pointer position within the grid of charts, for the tooltip; `above` when in a chart's lower half. */
+  /** Pointer position within the grid of charts, for the tooltip. */
   gx: number;
   gy: number;
-  above: boolean;
 }
 
 /**
@@ -107,17 +107,9 @@ export function IcsView() {
           </>
         )}
         {hover && !empty && (
-          <div
-            className="view-tooltip ics-tooltip"
-            style={{
-              // Slides from left-aligned to right-aligned as the pointer crosses the charts; above or below it.
-              left: hover.gx,
-              top: hover.above ? hover.gy - 14 : hover.gy + 14,
-              transform: `translate(${(-100 * Math.min(1, Math.max(0, hover.gx / Math.max(1, width)))).toFixed(1)}%, ${hover.above ? '-100%' : '0'})`,
-            }}
-          >
+          <PlotTooltip px={hover.gx} py={hover.gy} boxWidth={width} boxHeight={size.height} className="ics-tooltip">
             <IcsTooltip series={series} step={hover.step} theme={theme} />
-          </div>
+          </PlotTooltip>
         )}
       </div>
     </ViewFigure>
@@ -165,7 +157,7 @@ function IcsChart({ kind, width, height, scale, yLabel, xDomain, yDomain, log = 
     const steps = series[0]?.steps ?? [];
     const i = nearestIndex(steps, x.invert((e.clientX - box.left) / scale));
     if (i < 0) return;
-    onHover({ step: steps[i]!, gx: e.clientX - gridBox.left, gy: e.clientY - gridBox.top, above: e.clientY - box.top > box.height / 2 });
+    onHover({ step: steps[i]!, gx: e.clientX - gridBox.left, gy: e.clientY - gridBox.top });
   };
   const pointer = usePlotPointer(move, () => onHover(null));
 
@@ -257,7 +249,7 @@ function IcsChart({ kind, width, height, scale, yLabel, xDomain, yDomain, log = 
 function IcsTooltip({ series, step, theme }: { series: IcsArmSeries[]; step: number; theme: 'light' | 'dark' }) {
   return (
     <>
-      <div className="ics-tooltip-step">step {step.toLocaleString('en-US')}</div>
+      <div className="ics-tooltip-step">step {formatStep(step)}</div>
       <table>
         <thead>
           <tr>

@@ -1,5 +1,5 @@
 import type { ArmHistory } from '../../engine/history';
-import { formatSignificant as formatValue } from '../common/outcomes';
+import { formatSignificant as formatValue } from '../common/format';
 
 /**
  * The internal-covariate-shift view's caption. Ioffe & Szegedy (2015) proposed batch norm to reduce internal

@@ -1,6 +1,7 @@
 import { area, line, scaleLinear, scaleLog, type ScaleContinuousNumeric } from 'd3';
 import { nearestIndex, stepDomain as stepDomainOf } from '../common/steps';
 import type { ArmHistory } from '../../engine/history';
+import { formatSignificant } from '../common/format';
 
 /**
  * The math of the internal-covariate-shift view (Santurkar et al. 2018, §2.2 / Figure 4): for one layer, per
@@ -173,14 +174,9 @@ export function axisTicks(scale: Scale, count: number, log = false): Tick[] {
   return scale.ticks(count).map((value) => ({ value, label: fmt(value).replace('-', '−') }));
 }
 
-/** A value for the read-out: four significant digits, exponent form for the very small and very large. */
+/** A value for the read-out: four significant digits, a true minus, exponent form for the very small and very large. */
 export function formatValue(v: number | undefined): string {
-  if (v === undefined || Number.isNaN(v)) return '–';
-  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  const s = a < 1e-3 || a >= 1e5 ? v.toExponential(2) : v.toPrecision(4);
-  return s.replace('-', '−');
+  return formatSignificant(v, { digits: 4, minus: true });
 }
 
 /** Left margin that fits the widest tick label (≈ 7 px per character at 12 px) plus the rotated axis title. */

@@ -1,12 +1,13 @@
-import { useId, useMemo, useState, type CSSProperties, type KeyboardEvent, type PointerEvent } from 'react';
+import { useId, useMemo, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { useLab } from '../../store/context';
 import { ViewFigure } from '../common/ViewFigure';
 import { networkCaption } from './networkCaption';
 import { armColor, armTextColor } from '../common/palette';
 import { usePlotPointer } from '../common/usePlotPointer';
 import { useSize } from '../common/useSize';
-import { formatCount, formatNorm, layerLabel, layerParams, layoutNetwork, shapeLabel, type Block } from './networkMath';
-import '../common/tooltip.css';
+import { formatInteger as formatCount, formatSignificant, formatStep } from '../common/format';
+import { layerLabel, layerParams, layoutNetwork, normLabel, shapeLabel, type Block } from './networkMath';
+import { PlotTooltip } from '../common/PlotTooltip';
 import './network.css';
 
 /** How much larger projector mode draws the diagram (at most: a wide diagram still fits the width). */
@@ -29,6 +30,8 @@ export function NetworkView() {
   const inputShape = useLab((s) => s.run.inputShape);
   const numClasses = useLab((s) => s.run.numClasses);
   const activation = useLab((s) => s.config.activation);
+  // The key names the normalizations this run has ("BN / GN"), not a fixed list.
+  const normKey = [...new Set(arms.flatMap((a) => normLabel(a.norm) ?? []))].join(' / ');
   const selected = useLab((s) => s.view.layer);
   const theme = useLab((s) => s.view.theme);
   const selectLayer = useLab((s) => s.selectLayer);
@@ -66,8 +69,12 @@ export function NetworkView() {
       className="network-view"
       legend={
         <p className="net-key">
-          <span className="net-key-norm">BN / LN</span> normalization, in the arm's colour · <span className="net-key-act">σ</span> activation · the
-          selected layer is outlined
+          {normKey && (
+            <>
+              <span className="net-key-norm">{normKey}</span> normalization, in the arm's colour ·{' '}
+            </>
+          )}
+          <span className="net-key-act">σ</span> activation · the selected layer is outlined
         </p>
       }
     >
@@ -125,16 +132,9 @@ export function NetworkView() {
           </svg>
         )}
         {hover && hoverColumn && layout && (
-          <NetTooltip
-            layer={hover.layer}
-            theme={theme}
-            style={{
-              // Below the pointer in the diagram's upper half, above it in the lower half: inside the view either way.
-              top: hover.py > (layout.height * s) / 2 ? hover.py - 14 : hover.py + 14,
-              left: hover.px,
-              transform: `translate(${(-100 * Math.min(1, Math.max(0, hover.px / (layout.width * s)))).toFixed(1)}%, ${hover.py > (layout.height * s) / 2 ? '-100%' : '0'})`,
-            }}
-          />
+          <PlotTooltip px={hover.px} py={hover.py} boxWidth={layout.width * s} boxHeight={layout.height * s} className="net-tooltip">
+            <NetTooltip layer={hover.layer} theme={theme} />
+          </PlotTooltip>
         )}
       </div>
     </ViewFigure>
@@ -168,14 +168,14 @@ function NetBlock({ block: b, color }: { block: Block; color: string }) {
 }
 
 /** Per arm: the layer's parameter count and its latest ‖∂ℓ/∂W‖₂ (only the tooltip follows the probes). */
-function NetTooltip({ layer, theme, style }: { layer: number; theme: 'light' | 'dark'; style: CSSProperties }) {
+function NetTooltip({ layer, theme }: { layer: number; theme: 'light' | 'dark' }) {
   const arms = useLab((s) => s.run.arms);
   const layers = useLab((s) => s.run.layers);
   const latest = useLab((s) => s.latest);
   const info = layers[layer];
   if (!info) return null;
   return (
-    <div className="view-tooltip net-tooltip" role="status" style={style}>
+    <>
       <div className="net-tooltip-title">
         Layer {layer + 1} · {layerLabel(info)} → {shapeLabel(info.outShape)}
       </div>
@@ -198,13 +198,13 @@ function NetTooltip({ layer, theme, style }: { layer: number; theme: 'light' | '
                   {arm.name}
                 </th>
                 <td title={`W ${formatCount(p.weight)}, b ${formatCount(p.bias)}, γ and β ${formatCount(p.norm)}`}>{formatCount(p.total)}</td>
-                <td>{diverged ? 'diverged' : formatNorm(probe?.layers[layer]?.gradNorm)}</td>
+                <td>{diverged ? 'diverged' : formatSignificant(probe?.layers[layer]?.gradNorm, { digits: 4 })}</td>
               </tr>
             );
           })}
         </tbody>
       </table>
-      <div className="net-tooltip-note">{latest ? `gradient at step ${latest.step.toLocaleString('en-US')}` : 'no probe yet'}</div>
-    </div>
+      <div className="net-tooltip-note">{latest ? `gradient at step ${formatStep(latest.step)}` : 'no probe yet'}</div>
+    </>
   );
 }

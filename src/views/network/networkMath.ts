@@ -251,16 +251,3 @@ export function layoutNetwork(spec: NetworkSpec, width: number): NetworkLayout {
   }
   return { width: W, height: H, scale, nameWidth, perLine, lines, blocks, arrows, columns, names };
 }
-
-/** A parameter count with thousands separators: "78,500". */
-export function formatCount(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
-}
-
-/** A gradient norm for the read-out: four significant digits, or "–" when missing or not finite. */
-export function formatNorm(v: number | undefined): string {
-  if (v === undefined || !Number.isFinite(v)) return '–';
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  return a < 1e-3 || a >= 1e5 ? v.toExponential(2) : v.toPrecision(4);
-}
