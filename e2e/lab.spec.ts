@@ -33,6 +33,37 @@ test.describe('the live lab', () => {
     expect(errors).toEqual([]);
   });
 
+  test('the step inspector folds batch norm for inference: every unit’s scale and folded bias, in numbers', async ({ page }) => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto('/?to=50');
+    await expect.poll(() => stepOf(page), { timeout: 90_000 }).toBe(50);
+    const inspector = figure(page, 'Inside batch norm');
+    await inspector.getByRole('button', { name: 'Folded', exact: true }).click();
+    const folded = inspector.getByRole('region', { name: 'Folded for inference', exact: true });
+    // The sentence names what is folded on screen: the default run's last hidden layer, 100 units, before the sigmoid.
+    await expect(folded).toContainText('all 100 units of layer 3 fold into its weights');
+    const rows = folded.locator('tbody tr');
+    await expect(rows).toHaveCount(100);
+    const number = (t: string | null) => Number((t ?? '').replace('−', '-').replace(/×10(−?\d+)$/, (_, e: string) => `e${e.replace('−', '-')}`));
+    // Row 1: s = γ/√(σ²_run + ε) > 0 (γ starts at 1 and SGD has moved it little), the rest finite numbers.
+    const first = (await rows.first().locator('td').allTextContents()).map(number);
+    expect(first).toHaveLength(4);
+    for (const v of first) expect(Number.isFinite(v), `${first}`).toBe(true);
+    expect(first[0]).toBeGreaterThan(0);
+    // The running statistics have left (0, 1) by step 50, so the fold is no identity: some unit's s is far from 1.
+    const scales = (await rows.locator('td:first-of-type').allTextContents()).map(number);
+    expect(Math.max(...scales.map((v) => Math.abs(v - 1)))).toBeGreaterThan(0.5);
+    // Choosing a unit elsewhere (the distributions' picker) marks its row and scrolls the table to it.
+    await figure(page, 'Activation distributions').getByLabel('Which unit').selectOption('41');
+    await expect(inspector.locator('.inspector-unit strong')).toHaveText('unit 42');
+    const current = folded.locator('tbody tr[aria-current="true"]');
+    await expect(current.locator('th')).toHaveText('42');
+    await inspector.scrollIntoViewIfNeeded();
+    await expect(current).toBeInViewport();
+    expect(errors).toEqual([]);
+  });
+
   test('Step advances exactly one step', async ({ page }) => {
     await page.goto('/');
     await ready(page);

@@ -11,6 +11,7 @@ export { LockstepTrainer } from './trainer';
 export type { TrainerInfo } from './trainer';
 export { buildArchitecture, paramLayout, forward, crossEntropy } from './model';
 export type { Architecture, HiddenLayerSpec, ArmSpec, ParamInfo } from './model';
+export { foldBatchNorm, foldedAffine, foldedUnit, foldRefusal, foldTarget, type FoldTarget, type FoldedNetwork, type FoldedUnit, type ArmArrays, type RunningArrays } from './fold';
 export { chooseBackend, trySetBackend, hasWebGL2 } from './backend';
 export type { BackendName, BackendChoice } from './backend';
 export { PERCENTILES } from './probes/distribution';

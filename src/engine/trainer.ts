@@ -430,4 +430,30 @@ export class LockstepTrainer implements TrainerInfo {
     for (const arm of this.arms) arm.dispose();
     tf.dispose([this.testX, this.testY, this.probeX]);
   }
+
+  /**
+   * One arm as plain arrays (its spec, parameter layout and values, and per hidden layer the running mean and
+   * variance, null without batch norm), e.g. for foldBatchNorm (fold.ts). Everything is copied into one tensor
+   * synchronously and read back once, so the arrays all belong to the same step even if training goes on meanwhile.
+   */
+  async snapshotArm(index: number): Promise<{
+    name: string;
+    spec: ArmSpec;
+    layout: readonly ParamInfo[];
+    params: Float32Array[];
+    running: ({ mean: Float32Array; variance: Float32Array } | null)[];
+  }> {
+    const arm = this.arms[index];
+    if (!arm) throw new RangeError(`snapshotArm: no arm ${index} (there are ${this.arms.length})`);
+    const stats = arm.running.flatMap((r) => (r ? [r.mean, r.variance] : []));
+    const parts = [...arm.params, ...stats];
+    const flat = tf.tidy(() => tf.concat(parts.map((t) => tf.reshape(t, [-1]))));
+    const data = (await flat.data()) as Float32Array;
+    flat.dispose();
+    let offset = 0;
+    const take = (t: Tensor) => data.slice(offset, (offset += t.size));
+    const params = arm.params.map(take);
+    const running = arm.running.map((r) => (r ? { mean: take(r.mean), variance: take(r.variance) } : null));
+    return { name: arm.name, spec: arm.spec, layout: arm.layout, params, running };
+  }
 }

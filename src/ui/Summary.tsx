@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { useLab } from '../store/context';
-import { armColor, armDash } from '../views/common/palette';
+import { ArmSwatch } from '../views/common/ArmSwatch';
 import { armState } from './summaryState';
 import { formatMs } from '../views/convergence/convergenceMath';
 
@@ -44,9 +44,7 @@ export function Summary() {
             // Keyed by position: two arms may share a name, and a row keeps its place while its state text changes.
             <tr key={i}>
               <th scope="row">
-                <svg width="22" height="10" aria-hidden="true">
-                  <line x1="1" x2="21" y1="5" y2="5" stroke={armColor(i, theme)} strokeWidth="3" strokeDasharray={armDash(i)} />
-                </svg>
+                <ArmSwatch arm={i} theme={theme} />
                 {arm.name}
               </th>
               <td data-testid={`train-loss-${i}`}>{fmt(a?.trainLoss)}</td>

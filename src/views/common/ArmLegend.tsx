@@ -1,5 +1,5 @@
 import { useLab } from '../../store/context';
-import { armColor, armDash } from './palette';
+import { ArmSwatch } from './ArmSwatch';
 
 /** The arms with their colour and dash, and what differs between them. */
 export function ArmLegend() {
@@ -8,10 +8,9 @@ export function ArmLegend() {
   return (
     <ul className="arm-legend" aria-label="Arms">
       {arms.map((a, i) => (
-        <li key={a.name}>
-          <svg width="26" height="10" aria-hidden="true">
-            <line x1="1" x2="25" y1="5" y2="5" stroke={armColor(i, theme)} strokeWidth="3" strokeDasharray={armDash(i)} />
-          </svg>
+        // Keyed by position: an arm is its place in the run (two arms may be given the same label).
+        <li key={i}>
+          <ArmSwatch arm={i} theme={theme} length={26} />
           {a.name}
         </li>
       ))}

@@ -30,8 +30,3 @@ export function PlotTooltip({ px, py, boxWidth, boxHeight, className, children }
     </div>
   );
 }
-
-/** A small square of an arm's colour, in front of its name in a read-out. */
-export function Swatch({ color }: { color: string }) {
-  return <span className="view-swatch" style={{ background: color }} aria-hidden="true" />;
-}

@@ -7,7 +7,8 @@ import type { ScheduleEvent } from '../../config/schema';
 import { convergenceCaption } from './convergenceCaption';
 import { useLab } from '../../store/context';
 import { ArmLegend } from '../common/ArmLegend';
-import { PlotTooltip, Swatch } from '../common/PlotTooltip';
+import { PlotTooltip } from '../common/PlotTooltip';
+import { ArmSwatch } from '../common/ArmSwatch';
 import { ViewFigure } from '../common/ViewFigure';
 import { armColor, armDash } from '../common/palette';
 import { usePlotPointer } from '../common/usePlotPointer';
@@ -261,7 +262,7 @@ export function ConvergenceView() {
         )}
         <g clipPath={`url(#${clipId})`}>
           {paths.map((p, i) => (
-            <g key={series[i]!.name} stroke={colors[i]} strokeDasharray={armDash(i)} fill="none">
+            <g key={i} stroke={colors[i]} strokeDasharray={armDash(i)} fill="none">
               {p.raw &&
                 (isLoss ? (
                   <>
@@ -291,7 +292,7 @@ export function ConvergenceView() {
           series.map((s, i) => {
             const at = s.divergedAt === null ? NaN : xOfStep(s, s.divergedAt);
             return s.divergedAt !== null && at >= xLo && at <= xHi ? (
-              <g key={s.name} className="conv-diverged" transform={`translate(${x(at)},0)`}>
+              <g key={i} className="conv-diverged" transform={`translate(${x(at)},0)`}>
                 <title>{`${s.name} diverged at step ${formatStep(s.divergedAt)}`}</title>
                 <line y1={margin.top} y2={bottom} stroke={colors[i]} />
                 <text y={margin.top + 12} textAnchor="middle" style={{ fill: colors[i] }}>
@@ -396,9 +397,9 @@ export function ConvergenceView() {
                     </td>
                   );
                   return (
-                    <tr key={s.name}>
+                    <tr key={i}>
                       <th scope="row">
-                        <Swatch color={colors[i]!} />
+                        <ArmSwatch arm={i} theme={theme} length={18} />
                         {arms[i]?.name ?? s.name}
                         {s.divergedAt !== null && (s.steps[t] ?? -Infinity) >= s.divergedAt && <span className="conv-diverged-note"> diverged at {formatStep(s.divergedAt)}</span>}
                       </th>

@@ -3,7 +3,8 @@ import { format, scaleLinear } from 'd3';
 import { ScheduleMarks } from '../common/ScheduleMarks';
 import { useLab } from '../../store/context';
 import { ArmLegend } from '../common/ArmLegend';
-import { PlotTooltip, Swatch } from '../common/PlotTooltip';
+import { PlotTooltip } from '../common/PlotTooltip';
+import { ArmSwatch } from '../common/ArmSwatch';
 import { ViewFigure } from '../common/ViewFigure';
 import { distributionsCaption } from './distributionsCaption';
 import { armColor, armDash, armTextColor } from '../common/palette';
@@ -321,7 +322,7 @@ export function DistributionsView() {
               const t = hoverStep === null ? -1 : nearestIndex(history[i]?.steps ?? [], hoverStep);
               const med = t >= 0 ? bands[i]?.p50[t] : undefined;
               return (
-                <g key={arm?.name ?? 'none'} transform={`translate(${panelX[i]},0)`}>
+                <g key={i} transform={`translate(${panelX[i]},0)`}>
                   {arm && (
                     <text className="dist-panel-title" x={0} y={margin.top - 8} style={{ fill: armTextColor(i, theme) }}>
                       <title>{diverged === null ? arm.name : `${arm.name}: diverged at step ${formatStep(diverged)}`}</title>
@@ -473,7 +474,7 @@ function StepReadout(props: { step: number; what: string; arms: string[]; histor
             return (
               <tr key={name}>
                 <th scope="row">
-                  <Swatch color={armColor(i, theme)} />
+                  <ArmSwatch arm={i} theme={theme} length={18} />
                   {name}
                 </th>
                 {percentilesAt(bands[i] ?? null, t).map((v, q) => (
@@ -513,7 +514,7 @@ function BinReadout(props: { value: number; bins: number; range: number; arms: s
             return (
               <tr key={name}>
                 <th scope="row">
-                  <Swatch color={armColor(i, theme)} />
+                  <ArmSwatch arm={i} theme={theme} length={18} />
                   {name}
                 </th>
                 <td>{cell(h?.shares[b], h?.counts[b])}</td>

@@ -1,6 +1,7 @@
 import { useMemo, useState, type PointerEvent } from 'react';
 import { ScheduleMarks } from '../common/ScheduleMarks';
 import { PlotTooltip } from '../common/PlotTooltip';
+import { ArmSwatch } from '../common/ArmSwatch';
 import { useLab } from '../../store/context';
 import { ViewFigure } from '../common/ViewFigure';
 import { icsCaption } from './icsCaption';
@@ -265,9 +266,7 @@ function IcsTooltip({ series, step, theme }: { series: IcsArmSeries[]; step: num
             return (
               <tr key={s.arm}>
                 <th scope="row">
-                  <svg width="18" height="8" aria-hidden="true">
-                    <line x1="1" x2="17" y1="4" y2="4" stroke={armColor(s.arm, theme)} strokeWidth="3" strokeDasharray={armDash(s.arm)} />
-                  </svg>{' '}
+                  <ArmSwatch arm={s.arm} theme={theme} length={18} />{' '}
                   {s.name}
                 </th>
                 <td>{formatValue(s.l2[i])}</td>

@@ -4,16 +4,21 @@ import { ViewFigure } from '../common/ViewFigure';
 import { useSize } from '../common/useSize';
 import { FitBox } from '../common/FitBox';
 import type { PlotFit } from '../common/plotFit';
-import { armColor, armDash } from '../common/palette';
+import { armColor } from '../common/palette';
+import { ArmSwatch } from '../common/ArmSwatch';
 import { StatScatter, type StatScatterProps } from './StatScatter';
 import { Tex } from './Tex';
+import { Num } from './Num';
+import { FoldTable } from './FoldTable';
 import {
   backwardTex,
   batchNormArms,
+  foldRows,
+  foldStory,
+  foldTex,
   forwardTex,
   inspectionUnits,
   momentumConventions,
-  numberParts,
   besselFactor,
   formatNumber,
   DX_FORMULA_TEXT,
@@ -30,7 +35,14 @@ import {
 import './inspector.css';
 
 const TITLE = 'Inside batch norm';
-const CAPTION = 'One batch-norm unit on the current mini-batch: forward normalization and the §3 backward pass of Ioffe & Szegedy, in the engine’s numbers.';
+const CAPTION = 'One batch-norm unit on the current mini-batch: forward, §3 backward (Ioffe & Szegedy) and folded for inference, in the engine’s numbers.';
+/** The pass the equations and the table show. */
+type Pass = 'forward' | 'backward' | 'folded';
+const PASSES: { pass: Pass; label: string; title: string }[] = [
+  { pass: 'forward', label: 'Forward', title: 'Algorithm 1: the normalization of the mini-batch' },
+  { pass: 'backward', label: 'Backward', title: 'Section 3: the gradients of the mini-batch' },
+  { pass: 'folded', label: 'Folded', title: 'Folded for inference: batch norm with its running statistics, folded into the weights' },
+];
 /** Rows of the sample table (of the `samples` the engine sends). */
 const MAX_ROWS = 6;
 /** Height of one scatter; the two stack in the left column. */
@@ -43,22 +55,6 @@ const STACK_BELOW = 420;
 const STACKED_SCATTER_HEIGHT = 120;
 /** On a projector the scatters share the stats column's height and are drawn larger beyond this size. */
 const PROJECTOR_SCATTER = { width: 220, height: 110 };
-
-/** A number in the inspector's format, with the power of ten as a real superscript. */
-function Num({ v }: { v: number }) {
-  const { mantissa, exponent } = numberParts(v);
-  const m = mantissa.replace('-', '−');
-  return (
-    <span title={String(v)}>
-      {m}
-      {exponent !== null && (
-        <>
-          ×10<sup>{String(exponent).replace('-', '−')}</sup>
-        </>
-      )}
-    </span>
-  );
-}
 
 function TexLines({ lines, label, scrollable, words }: { lines: TexLine[]; label: string; scrollable: boolean; words: boolean }) {
   return (
@@ -85,13 +81,14 @@ export function InspectorView() {
   const latest = useLab((s) => s.latest);
   const epsilon = useLab((s) => s.config.normalization.epsilon);
   const momentum = useLab((s) => s.config.normalization.momentum);
+  const layers = useLab((s) => s.run.layers);
   const setView = useLab((s) => s.setView);
 
   const bnArms = useMemo(() => batchNormArms(arms), [arms]);
   const [picked, setPicked] = useState<number | null>(null);
   const arm = picked !== null && bnArms.includes(picked) ? picked : (bnArms[0] ?? null);
   const [hovered, setHovered] = useState<number | null>(null);
-  const [pass, setPass] = useState<'forward' | 'backward'>('forward');
+  const [pass, setPass] = useState<Pass>('forward');
   // Plain-language glosses beside the equations: on by default, off for more rows of numbers.
   const [words, setWords] = useState(true);
   // On the always-present frame: useSize observes the element it finds at mount.
@@ -113,9 +110,20 @@ export function InspectorView() {
     return { ...pts, meanDomain: scatterDomain(pts.mean), varianceDomain: scatterDomain(pts.variance, true) };
   }, [bn]);
   const detail = useMemo(() => (inspect && unit < inspectionUnits(inspect) ? unitDetail(inspect, unit, epsilon, MAX_ROWS) : null), [inspect, unit, epsilon]);
-  const lines = useMemo(() => (detail ? (pass === 'forward' ? forwardTex(detail) : backwardTex(detail)) : []), [detail, pass]);
+  // Folded for inference: every unit's s and shift from the probe's γ, β and running statistics (fold.ts's math).
+  const folded = useMemo(() => (inspect && bn && pass === 'folded' ? foldRows(inspect, bn, epsilon) : null), [inspect, bn, epsilon, pass]);
+  const placement = arm !== null ? arms[arm]?.placement : undefined;
+  const story = useMemo(
+    () => (placement && units > 0 && layer < layers.length ? foldStory({ layers, layer, placement, units }) : null),
+    [layers, layer, placement, units],
+  );
+  const foldRow = folded && unit < folded.length ? folded[unit]! : null;
+  const lines = useMemo(() => {
+    if (pass === 'folded') return foldRow && story && placement ? foldTex(foldRow, story, layers[layer]!.kind, placement) : [];
+    return detail ? (pass === 'forward' ? forwardTex(detail) : backwardTex(detail)) : [];
+  }, [detail, pass, foldRow, story, placement, layers, layer]);
 
-  const columns = SAMPLE_COLUMNS[pass];
+  const columns = pass === 'folded' ? [] : SAMPLE_COLUMNS[pass];
   const color = arm !== null ? armColor(arm, theme) : 'currentColor';
   const mom = momentumConventions(momentum);
   const count = inspect?.count ?? null;
@@ -125,7 +133,7 @@ export function InspectorView() {
       <div className="inspector-arms" role="group" aria-label="Batch-norm arm">
         {bnArms.map((i) => (
           <button key={i} type="button" aria-pressed={i === arm} onClick={() => setPicked(i)}>
-            <Swatch color={armColor(i, theme)} dash={armDash(i)} />
+            <ArmSwatch arm={i} theme={theme} />
             {arms[i]!.name}
           </button>
         ))}
@@ -133,7 +141,7 @@ export function InspectorView() {
       </div>
     ) : arm !== null ? (
       <span className="inspector-arm">
-        <Swatch color={color} dash={armDash(arm)} />
+        <ArmSwatch arm={arm} theme={theme} />
         {arms[arm]!.name}
         <span className="inspector-layer">· layer {layer + 1}</span>
       </span>
@@ -229,21 +237,37 @@ export function InspectorView() {
           </p>
         </div>
         <div className="inspector-detail">
+          {/* The head is a size container: its width decides whether the pass buttons need a row of their own. */}
           <div className="inspector-head">
-            <span className="inspector-unit">
-              <strong>unit {unit + 1}</strong>
-              {unitHint && <span className="inspector-hint"> {unitHint}</span>}
-            </span>
-            <div className="inspector-pass" role="group" aria-label="Pass">
-              <button type="button" aria-pressed={pass === 'forward'} onClick={() => setPass('forward')}>
-                Forward
-              </button>
-              <button type="button" aria-pressed={pass === 'backward'} onClick={() => setPass('backward')}>
-                Backward
-              </button>
+            <div className="inspector-head-row">
+              <span className="inspector-unit">
+                <strong>unit {unit + 1}</strong>
+                {unitHint && <span className="inspector-hint">{unitHint}</span>}
+              </span>
+              <div className="inspector-pass" role="group" aria-label="Pass">
+                {PASSES.map((p) => (
+                  <button type="button" key={p.pass} aria-pressed={pass === p.pass} title={p.title} onClick={() => setPass(p.pass)}>
+                    {p.label}
+                  </button>
+                ))}
+              </div>
             </div>
           </div>
-          {detail ? (
+          {pass === 'folded' ? (
+            folded && story ? (
+              <section className="inspector-fold" aria-label="Folded for inference">
+                <div className="inspector-fold-text">
+                  <p className="inspector-fold-note">
+                    <strong>Folded for inference.</strong> {story.sentence}
+                  </p>
+                  <TexLines lines={lines} label={`Unit ${unit + 1} folded`} scrollable={stacked} words={words} />
+                </div>
+                <FoldTable rows={folded} unit={unit} story={story} layer={layer} step={latest?.step ?? null} />
+              </section>
+            ) : (
+              <p className="inspector-empty">The engine sent no γ and β for this layer in this probe.</p>
+            )
+          ) : detail ? (
             <>
               <TexLines lines={lines} label={pass === 'forward' ? 'Forward pass' : 'Backward pass (Ioffe & Szegedy §3)'} scrollable={stacked} words={words} />
               {/* Scrolls inside its own box when the view is short or narrow; focusable so keys can scroll it. */}
@@ -297,7 +321,7 @@ export function InspectorView() {
 
   return (
     <ViewFigure title={TITLE} caption={CAPTION} tools={tools} className="inspector">
-      <div className={`inspector-frame-box${stacked ? ' stacked' : ''}${words ? ' words' : ''}`} ref={frameRef}>
+      <div className={`inspector-frame-box${stacked ? ' stacked' : ''}${words ? ' words' : ''}${pass === 'folded' ? ' folded' : ''}`} ref={frameRef}>
         {body}
       </div>
     </ViewFigure>
@@ -314,10 +338,3 @@ function statsColumnWidth(width: number): number {
   return Math.round(Math.min(260, Math.max(180, width * 0.35)));
 }
 
-function Swatch({ color, dash }: { color: string; dash: string }) {
-  return (
-    <svg width="22" height="10" aria-hidden="true">
-      <line x1="1" x2="21" y1="5" y2="5" stroke={color} strokeWidth="3" strokeDasharray={dash} />
-    </svg>
-  );
-}

@@ -1,12 +1,11 @@
 import { useMemo, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
 import { usePlotPointer } from '../common/usePlotPointer';
 import { svgSize } from '../common/plotFit';
+import { PlotTooltip } from '../common/PlotTooltip';
 import { formatNumber, nearestPoint, scatterScales, type Margins, type ScatterPoint } from './inspectorMath';
 
 const MARGIN: Margins = { top: 8, right: 10, bottom: 30, left: 50 };
 const HIT_RADIUS = 12;
-const TIP_WIDTH = 150;
-const TIP_HEIGHT = 52;
 
 export interface StatScatterProps {
   /** For the read-out: "mean" or "variance". */
@@ -69,8 +68,6 @@ export function StatScatter({ stat, batchName, runningName, xLabel, yLabel, poin
   const sel = points.find((p) => p.unit === selected);
   const hov = hovered !== null && hovered !== selected ? points.find((p) => p.unit === hovered) : undefined;
   // The read-out stays inside the scatter's column: centred over the point, above it when there is room.
-  const tipLeft = tip ? Math.max(0, Math.min(width - TIP_WIDTH, s.x(tip.x) - TIP_WIDTH / 2)) : 0;
-  const tipTop = tip ? (s.y(tip.y) - TIP_HEIGHT - 8 >= 0 ? s.y(tip.y) - TIP_HEIGHT - 8 : s.y(tip.y) + 10) : 0;
 
   return (
     <div className="inspector-scatter" style={{ width: width * scale, height: height * scale }}>
@@ -142,13 +139,13 @@ export function StatScatter({ stat, batchName, runningName, xLabel, yLabel, poin
         />
       </svg>
       {tip && (
-        <div className="inspector-tooltip" role="status" style={{ left: tipLeft * scale, top: tipTop * scale, width: TIP_WIDTH, height: TIP_HEIGHT }}>
+        <PlotTooltip px={s.x(tip.x) * scale} py={s.y(tip.y) * scale} boxWidth={width * scale} boxHeight={height * scale} className="inspector-tooltip">
           <strong>unit {tip.unit + 1}</strong>
           <br />
           {batchName} {formatNumber(tip.y)}
           <br />
           {runningName} {formatNumber(tip.x)}
-        </div>
+        </PlotTooltip>
       )}
     </div>
   );

@@ -4,6 +4,9 @@ import {
   backwardTex,
   batchNormArms,
   besselFactor,
+  foldRows,
+  foldStory,
+  foldTex,
   formatNumber,
   forwardTex,
   meanVariance,
@@ -237,5 +240,58 @@ describe('scatter', () => {
     expect(resolveUnit(null, 100)).toEqual({ unit: 0, chosen: false });
     expect(resolveUnit(140, 100)).toEqual({ unit: 0, chosen: false });
     expect(resolveUnit(7, 100)).toEqual({ unit: 7, chosen: true });
+  });
+});
+
+describe('folded for inference', () => {
+  // ε = 1, σ²_run = 3, 15 and γ = 2: s = 1, 0.5 exactly; b′ = β − μ_run·s = −0.5, 2.
+  const inspect = { gamma: Float32Array.of(2, 2), beta: Float32Array.of(0.5, 1) };
+  const bn = { runningMean: Float32Array.of(1, -2), runningVariance: Float32Array.of(3, 15) };
+  const mlp = (n: number) => Array.from({ length: n }, () => ({ kind: 'dense' as const }));
+  const cnn = (n: number) => Array.from({ length: n }, () => ({ kind: 'conv' as const }));
+
+  it('computes every unit’s s = γ/√(σ²_run + ε) and b′ = β − μ_run·s with the engine’s fold', () => {
+    expect(foldRows(inspect, bn, 1)).toEqual([
+      { unit: 0, runningMean: 1, runningVariance: 3, scale: 1, shift: -0.5 },
+      { unit: 1, runningMean: -2, runningVariance: 15, scale: 0.5, shift: 2 },
+    ]);
+  });
+
+  it('says where each layer folds, naming its units and layer', () => {
+    const before = foldStory({ layers: mlp(3), layer: 2, placement: 'before', units: 100 });
+    expect(before.folds).toBe(true);
+    expect(before.shiftName).toBe("b'");
+    expect(before.sentence).toContain('all 100 units of layer 3 fold into its weights (column k times s) and bias (b′)');
+    expect(before.sentence).toContain('same logits, to float32 rounding');
+    const conv = foldStory({ layers: cnn(3), layer: 0, placement: 'before', units: 16 });
+    expect(conv.sentence).toContain('all 16 channels of layer 1 fold into its filters');
+    const last = foldStory({ layers: mlp(3), layer: 2, placement: 'after', units: 100 });
+    expect(last.shiftName).toBe('t');
+    expect(last.sentence).toContain('fold into the classifier: row k of its weights times s');
+    expect(foldStory({ layers: mlp(3), layer: 0, placement: 'after', units: 100 }).sentence).toContain('fold into layer 2');
+  });
+
+  it('says why batch norm after a nonlinearity that feeds a convolution does not fold, and which layers keep it', () => {
+    const first = foldStory({ layers: cnn(3), layer: 0, placement: 'after', units: 16 });
+    expect(first.folds).toBe(false);
+    expect(first.sentence).toMatch(/does not fold here: batch norm after the nonlinearity of layer 1 feeds layer 2, a convolution/);
+    const last = foldStory({ layers: cnn(3), layer: 2, placement: 'after', units: 16 });
+    expect(last.folds).toBe(true);
+    expect(last.sentence).toContain('all 16 channels of layer 3 fold into the classifier');
+    expect(last.sentence).toContain('Layers 1 and 2 of this arm do not fold');
+    expect(last.sentence).not.toContain('same logits');
+    expect(foldStory({ layers: cnn(2), layer: 1, placement: 'after', units: 8 }).sentence).toContain('Layer 1 of this arm does not fold');
+  });
+
+  it('typesets s, the shift and where they go, with the unit’s numbers', () => {
+    const [row] = foldRows(inspect, bn, 1);
+    const story = foldStory({ layers: mlp(2), layer: 0, placement: 'before', units: 2 });
+    const lines = foldTex(row!, story, 'dense', 'before');
+    expect(lines.map((l) => l.value)).toEqual(['= 1.000', '= -0.5000', 'k = 1']);
+    expect(lines[1]!.formula).toMatch(/^b' = /);
+    const refused = foldStory({ layers: cnn(2), layer: 0, placement: 'after', units: 2 });
+    const two = foldTex(row!, refused, 'conv', 'after');
+    expect(two).toHaveLength(2);
+    expect(two[1]!.formula).toMatch(/^t = /);
   });
 });

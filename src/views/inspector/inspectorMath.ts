@@ -1,4 +1,6 @@
 import { scaleLinear, type ScaleLinear } from 'd3';
+import type { Placement } from '../../config/schema';
+import { foldedAffine, foldTarget } from '../../engine/fold';
 import type { BatchNormInspection, BatchNormStats } from '../../engine/probes/types';
 
 /**
@@ -368,4 +370,118 @@ export function nearestPoint(points: readonly ScatterPoint[], s: ScatterScales, 
 /** Both scatters of a layer's batch-norm statistics: means and variances, batch (y) against running (x). */
 export function statScatters(bn: BatchNormStats): { mean: ScatterPoint[]; variance: ScatterPoint[] } {
   return { mean: scatterPoints(bn.runningMean, bn.batchMean), variance: scatterPoints(bn.runningVariance, bn.batchVariance) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Folded for inference: batch norm with its running statistics is y = s·x + shift per unit, which folds into the
+// weights (src/engine/fold.ts, whose foldedAffine computes these numbers here too, so there is one implementation).
+
+export interface FoldRow {
+  unit: number;
+  runningMean: number;
+  runningVariance: number;
+  /** s = γ/√(σ²_run + ε). */
+  scale: number;
+  /** β − μ_run·s: the folded bias b′ (batch norm before the nonlinearity) or the shift t (after it). */
+  shift: number;
+}
+
+/** Every unit's s and shift, from the probe's γ, β and running statistics. */
+export function foldRows(inspect: Pick<BatchNormInspection, 'gamma' | 'beta'>, bn: Pick<BatchNormStats, 'runningMean' | 'runningVariance'>, epsilon: number): FoldRow[] {
+  // The layer's own bias is never part of it: under batch norm before the nonlinearity the engine has none (β takes
+  // its role); after it, batch norm's input is the nonlinearity's output, which has no bias to fold.
+  const { scale, shift } = foldedAffine(inspect.gamma, inspect.beta, bn.runningMean, bn.runningVariance, epsilon);
+  return Array.from(scale, (s, k) => ({ unit: k, runningMean: bn.runningMean[k]!, runningVariance: bn.runningVariance[k]!, scale: s, shift: shift[k]! }));
+}
+
+/** What the Folded pass needs to know of the network: its layers' kinds and the arm's placement. */
+export interface FoldSetting {
+  layers: readonly { kind: 'dense' | 'conv' }[];
+  /** The hidden layer shown (0-based). */
+  layer: number;
+  placement: Placement;
+  units: number;
+}
+
+/**
+ * How the fold of one batch-norm layer reads: the sentence of the Folded pass (after its lead, "Folded for
+ * inference."), and what the shift is called.
+ */
+export interface FoldStory {
+  /** Whether this layer's batch norm folds exactly (the engine's foldTarget). */
+  folds: boolean;
+  /** b′ (into the layer itself) or t (a shift that enters the next layer's bias through its weights). */
+  shiftName: "b'" | 't';
+  shiftText: 'b′' | 't';
+  sentence: string;
+}
+
+export function foldStory({ layers, layer, placement, units }: FoldSetting): FoldStory {
+  const spec = { norm: 'batch' as const, placement };
+  const target = foldTarget({ hidden: layers }, spec, layer);
+  const kind = layers[layer]?.kind ?? 'dense';
+  const unit = kind === 'conv' ? 'channel' : 'unit';
+  const what = `${units === 1 ? 'the' : `all ${units}`} ${unit}${units === 1 ? '' : 's'} of layer ${layer + 1}`;
+  const shiftText = placement === 'before' ? 'b′' : 't';
+  const lead = `With its running statistics fixed, batch norm is y = s·x + ${shiftText} per ${unit}`;
+  const refused = layers.map((_, j) => j).filter((j) => foldTarget({ hidden: layers }, spec, j).kind === 'refused');
+  const list = refused.length > 1 ? `s ${refused.slice(0, -1).map((j) => j + 1).join(', ')} and ${refused.at(-1)! + 1}` : ` ${refused[0]! + 1}`;
+  const wholeNetwork =
+    refused.length === 0
+      ? ' The folded network gives the same logits, to float32 rounding, with no normalization step: batch norm is free at inference.'
+      : ` Layer${list} of this arm ${refused.length > 1 ? 'do' : 'does'} not fold, so its inference network keeps ${refused.length > 1 ? 'their' : 'its'} normalization.`;
+  if (target.kind !== 'fold') {
+    const reason = target.kind === 'refused' ? target.reason : 'there is no batch norm here';
+    return { folds: false, shiftName: 't', shiftText: 't', sentence: `${lead}, but it does not fold here: ${reason}.` };
+  }
+  if (placement === 'before') {
+    const into = kind === 'conv' ? 'its filters (channel k’s times s) and bias (b′)' : 'its weights (column k times s) and bias (b′)';
+    return { folds: true, shiftName: "b'", shiftText: 'b′', sentence: `${lead}: ${what} fold into ${into}.${wholeNetwork}` };
+  }
+  const next = target.into === layers.length ? 'the classifier' : `layer ${target.into + 1}`;
+  const rows = kind === 'conv' ? 'the weights channel k feeds' : 'row k of its weights';
+  return {
+    folds: true,
+    shiftName: 't',
+    shiftText: 't',
+    sentence: `${lead}. It follows the nonlinearity, so ${what} fold into ${next}: ${rows} times s, and t through them into its bias.${wholeNetwork}`,
+  };
+}
+
+/** The Folded pass's equations for one unit: its scale, its shift, and where they go. */
+export function foldTex(row: FoldRow, story: FoldStory, kind: 'dense' | 'conv', placement: Placement): TexLine[] {
+  const run = '\\text{run}';
+  const lines: TexLine[] = [
+    {
+      formula: `s = \\gamma/\\sqrt{\\sigma^2_{${run}}+\\epsilon}`,
+      value: `= ${texNumber(row.scale)}`,
+      gloss: 'The scale: γ over the running standard deviation, the whole normalization as one factor.',
+    },
+    {
+      formula: `${story.shiftName} = \\beta-\\mu_{${run}}\\,s`,
+      value: `= ${texNumber(row.shift)}`,
+      gloss:
+        placement === 'before'
+          ? 'The folded bias: β less the running mean, scaled (the layer has no bias of its own under batch norm: β does its job).'
+          : `The shift that goes with s: batch norm turns each value x of this ${kind === 'conv' ? 'channel' : 'unit'} into s·x + t.`,
+    },
+  ];
+  if (!story.folds) return lines;
+  if (placement === 'before') {
+    lines.push({
+      formula: kind === 'conv' ? `W'_{\\dots k} = s\\,W_{\\dots k}` : `W'_{\\cdot k} = s\\,W_{\\cdot k}`,
+      value: `k = ${row.unit + 1}`,
+      gloss: kind === 'conv' ? 'Channel k’s 3×3 filter times s: the convolution now outputs s·x + b′ itself.' : 'Unit k’s weights times s: the layer now outputs s·x + b′ itself.',
+    });
+  } else {
+    lines.push({
+      formula: `W'_{k\\cdot} = s_k W_{k\\cdot},\\ \\ b' = b + \\textstyle\\sum_k t_k W_{k\\cdot}`,
+      value: `k = ${row.unit + 1}`,
+      gloss:
+        kind === 'conv'
+          ? 'In the layer that reads this one: the weights that channel k feeds, at every position, times s, and t through them into its bias.'
+          : 'In the layer that reads this one: the weights from unit k times s, and t through those weights into its bias.',
+    });
+  }
+  return lines;
 }

@@ -193,7 +193,7 @@ function NetTooltip({ layer, theme }: { layer: number; theme: 'light' | 'dark' }
             const probe = latest?.arms[i];
             const diverged = probe?.divergedAt != null;
             return (
-              <tr key={arm.name + i}>
+              <tr key={i}>
                 <th scope="row" style={{ color: armTextColor(i, theme) }}>
                   {arm.name}
                 </th>
