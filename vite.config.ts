@@ -48,8 +48,11 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'scripts/**/*.test.ts'],
     setupFiles: ['src/engine/testing/setup.ts'],
     environment: 'node',
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
+    // Timeouts catch hangs, not slowness. With both cores kept busy by other processes, the slowest tests took up to
+    // 250 s (trainer.test's 500 steps with probes; 50 s on a quiet machine) and failed the old 120 s limit, so a
+    // test gets 10 minutes unless it sets its own: room for a CI machine three times slower and busy.
+    testTimeout: 600_000,
+    hookTimeout: 600_000,
     // Numerics tests share one tfjs engine per file; files run in separate workers on the 2 cores.
     pool: 'forks',
   },
