@@ -154,12 +154,15 @@ for (const theme of ['light', 'dark'] as const) {
       await page.goto(`./?be=wasm${q}`);
       await train(page, 120);
       await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-      // The inspector's backward pass too: its table has other columns.
       // Every chart's labels are measured (axe leaves SVG text undecided): over a hundred of them.
       expect(await audit(page, { minMeasured: 100 })).toEqual([]);
       // The inspector's backward pass: other columns and formulas, the rest of the page as it was.
       await page.getByRole('button', { name: 'Backward' }).click();
       await expect(page.getByRole('button', { name: 'Backward' })).toHaveAttribute('aria-pressed', 'true');
+      expect(await audit(page, { within: '.inspector' })).toEqual([]);
+      // And the folded pass: a table of every unit's scale and folded bias.
+      await page.getByRole('button', { name: 'Folded', exact: true }).click();
+      await expect(page.getByRole('region', { name: 'Folded for inference', exact: true })).toBeVisible();
       expect(await audit(page, { within: '.inspector' })).toEqual([]);
     });
 

@@ -13,9 +13,48 @@ test.describe('comparisons anyone can build', () => {
     await expect(page.getByRole('combobox', { name: /^Arm 3 ·/ })).toHaveValue('layer');
     await page.getByRole('button', { name: '+ add an arm' }).click();
     await ready(page);
-    await expect.poll(async () => (await armLabels(page)).map((t) => t.trim())).toEqual(['plain', 'BN', 'LN', 'BN 2']);
+    await expect.poll(async () => (await armLabels(page)).map((t) => t.trim())).toEqual(['plain', 'BN', 'LN', 'GN']);
     // Four arms: no more can be added.
     await expect(page.getByRole('button', { name: '+ add an arm' })).toHaveCount(0);
+  });
+
+  test('a group-norm arm from a link: GN in the summary, its groups chosen from those that divide the layers, and it trains', async ({ page }) => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/GPU stall|favicon/.test(m.text())) errors.push(`console: ${m.text()}`);
+    });
+    await page.goto('./?be=wasm&arm=none&arm=group,groups:4&every=5');
+    await ready(page);
+    await expect.poll(async () => (await armLabels(page)).map((t) => t.trim())).toEqual(['plain', 'GN']);
+    await expect(page.getByRole('combobox', { name: /^Arm 2 ·/ })).toHaveValue('group');
+    // Only a group-norm arm has the field; its choices divide the 100 units and leave two or more to a group.
+    await expect(page.getByLabel('Arm 1 Groups', { exact: true })).toHaveCount(0);
+    const groups = page.getByLabel('Arm 2 Groups', { exact: true });
+    await expect(groups).toHaveValue('4');
+    expect(await groups.locator('option').allInnerTexts()).toEqual([
+      '1 group of 100 units: layer norm',
+      '2 groups of 50 units',
+      '4 groups of 25 units (default)',
+      '5 groups of 20 units',
+      '10 groups of 10 units',
+      '20 groups of 5 units',
+      '25 groups of 4 units',
+      '50 groups of 2 units',
+    ]);
+    await page.getByRole('button', { name: 'Play' }).click();
+    await expect.poll(() => stepOf(page), { timeout: 120_000 }).toBeGreaterThan(20);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await expect(page.getByTestId('train-loss-1')).toHaveText(/^\d/);
+    // Another count is a new run, named for it and written into the address.
+    await groups.selectOption('20');
+    await expect(page.getByText(/Run reset to step 0: arm 2 changed/)).toBeVisible();
+    await ready(page);
+    await expect.poll(async () => (await armLabels(page)).map((t) => t.trim())).toEqual(['plain', 'GN 20 groups']);
+    await expect.poll(() => page.evaluate(() => location.search)).toContain('arm=group,groups:20');
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await expect.poll(() => stepOf(page)).toBe(1);
+    expect(errors).toEqual([]);
   });
 
   test('a per-arm learning rate reaches the engine: the arm leaves its twin', async ({ page }) => {

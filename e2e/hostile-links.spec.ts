@@ -31,7 +31,8 @@ const CASES: [string, string | null][] = [
   // A label of 38 characters is a valid label: it is shown, as text (checked below).
   ['arm=' + encodeURIComponent(`batch,label:${XSS}`), null],
   ['arm=' + encodeURIComponent(`batch,label:${'x'.repeat(41)}`), 'arm 1 label'],
-  ['arm=group', 'arm 1'],
+  ['arm=instance', 'arm 1'],
+  ['arm=group,groups:3', 'arm 1'],
   ['arm=none&arm=batch&arm=layer&arm=none&arm=batch', 'at most 4 arms'],
   ['arm=batch,lr:zzz', 'arm 1 lr'],
   ['arm=batch,colour:red', 'arm 1'],

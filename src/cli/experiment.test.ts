@@ -31,6 +31,15 @@ describe('experiment flags', () => {
     expect(o.config.batchSize).toBe(60);
   });
 
+  it('takes a group-norm arm and its number of groups, and names a count that does not divide the layers', () => {
+    const o = parseArgs(['--preset', 'spirals', '--set', 'arms.1.norm=group', '--set', 'arms.1.groups=2'], noFile);
+    expect(o.config.arms).toEqual([{ norm: 'none' }, { norm: 'group', groups: 2 }]);
+    expect(parseArgs(['--set', 'arms=[{"norm":"group"}]'], noFile).config.arms).toEqual([{ norm: 'group' }]);
+    expect(problems(['--preset', 'spirals', '--set', 'arms.1.norm=group', '--set', 'arms.1.groups=3'])).toEqual([
+      "arms.1.groups: arm 2's 3 groups do not divide the 16 units of hidden layer 1; use one of 1, 2, 4, 8",
+    ]);
+  });
+
   it('rejects bad values with the field and its range', () => {
     const all = (argv: string[]) => problems(argv).join('\n');
     expect(all(['--steps', '0'])).toContain('--steps: must be at least 1 (allowed 1 … 1000000)');
@@ -61,7 +70,7 @@ describe('experiment flags', () => {
       '--set "optimizr.learningRate=0.05": unknown field "optimizr" (did you mean "optimizer"?)',
       '--set "batchsize=7": unknown field "batchsize" (did you mean "batchSize"?)',
     ]);
-    expect(problems(['--set', 'arms.1.lr=2'])).toEqual(['--set "arms.1.lr=2": unknown field "arms.1.lr" (arms.1 has label, norm, learningRate, initScale, placement, noise)']);
+    expect(problems(['--set', 'arms.1.lr=2'])).toEqual(['--set "arms.1.lr=2": unknown field "arms.1.lr" (arms.1 has label, norm, learningRate, initScale, placement, noise, groups)']);
     expect(problems(['--set', 'arms=[{"norm":"batch","momentum":0.1}]'])).toEqual([expect.stringMatching(/^--set "arms=.*": unknown field "arms\.0\.momentum"/)]);
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeLink, encodeLink, MAX_LINK_LENGTH, sanitizeSearch, type LinkState } from './link';
 import { PRESETS, presetConfig } from './presets';
-import { ACTIVATIONS, BN_NOISE_MAX, DATASETS, INITS, NORMS, OPTIMIZERS, PLACEMENTS, armName, configSchema, numericRange, type ExperimentConfig } from './schema';
+import { ACTIVATIONS, BN_NOISE_MAX, DATASETS, INITS, NORMS, OPTIMIZERS, PLACEMENTS, armName, configSchema, groupChoices, numericRange, type ExperimentConfig } from './schema';
 
 /** Numbers as a person or a slider would give them: a few significant digits, inside [lo, hi]. */
 const num = (lo: number, hi: number) =>
@@ -35,12 +35,18 @@ const arm = fc
       initScale: num(1e-4, 10),
       placement: fc.constantFrom(...PLACEMENTS),
       noise: num(0, BN_NOISE_MAX),
+      groups: int(1, 512),
       label: fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim() === s && s.length > 0 && !/\p{Cc}/u.test(s)),
     },
     { requiredKeys: ['norm'] },
   )
-  // Noise after batch norm exists only in a batch-norm arm (the schema says so); elsewhere it is left out.
-  .map(({ noise, ...rest }) => (rest.norm === 'batch' && noise !== undefined ? { ...rest, noise } : rest));
+  // Noise after batch norm exists only in a batch-norm arm, groups only in a group-norm arm (the schema says so);
+  // elsewhere they are left out. The groups are made to fit the network below, once it is drawn.
+  .map(({ noise, groups, ...rest }) => ({
+    ...rest,
+    ...(rest.norm === 'batch' && noise !== undefined ? { noise } : {}),
+    ...(rest.norm === 'group' && groups !== undefined ? { groups } : {}),
+  }));
 
 /** Random configurations that the schema accepts, with schedules of changes. */
 const validConfig: fc.Arbitrary<ExperimentConfig> = fc
@@ -60,6 +66,9 @@ const validConfig: fc.Arbitrary<ExperimentConfig> = fc
   .map((c) => {
     if (c.model.kind === 'cnn') c.dataset.name = 'mnist';
     if (c.model.kind === 'cnn') c.model.width = Math.min(c.model.width, 64);
+    // A drawn group count becomes one that divides the layers (drawn counts rarely would): the k-th choice, cyclically.
+    const choices = groupChoices(c.model);
+    for (const a of c.arms) if (a.groups !== undefined) a.groups = choices[a.groups % choices.length];
     return configSchema.safeParse(c);
   })
   .filter((r) => r.success)
@@ -69,10 +78,12 @@ describe('share links', () => {
   it('encode and decode 1,000 random valid configurations, with schedules, to the same value', () => {
     let withSchedule = 0;
     let withNoise = 0;
+    let withGroups = 0;
     fc.assert(
       fc.property(validConfig, int(0, 100_000), (config, to) => {
         if (config.schedule.length) withSchedule++;
         if (config.arms.some((a) => a.noise !== undefined)) withNoise++;
+        if (config.arms.some((a) => a.groups !== undefined)) withGroups++;
         const state: LinkState = { config, to, backend: 'wasm', view: { layer: 0, theme: 'dark', logLoss: true, smoothing: 0.5, ...(to % 2 === 0 ? { projector: true } : {}), ...(to % 3 === 0 ? { embed: true } : {}), ...(to % 5 === 0 ? { distScope: 'layer' as const } : {}), ...(to % 7 === 0 ? { distMode: 'train' as const } : {}) }, lesson: { name: 'high-lr', step: to % 5 } };
         const read = decodeLink(encodeLink(state));
         expect(read.problems).toEqual([]);
@@ -83,8 +94,31 @@ describe('share links', () => {
       }),
       { numRuns: 1000, seed: 20261126 },
     );
-    expect(withSchedule).toBeGreaterThan(300);
+    // (About 29%: a schedule that changes batch norm's settings needs a batch-norm arm, one norm in four.)
+    expect(withSchedule).toBeGreaterThan(250);
     expect(withNoise).toBeGreaterThan(100);
+    expect(withGroups).toBeGreaterThan(100);
+  });
+
+  it('carries a group-norm arm and its number of groups, and names a count that does not fit', () => {
+    const config = { ...presetConfig('ioffe-mnist'), arms: [{ norm: 'none' as const }, { norm: 'group' as const, groups: 4 }, { norm: 'group' as const, groups: 20, label: 'GN twenty' }] };
+    const link = encodeLink({ config, view: {} });
+    expect(link).toBe('v=1&arm=none&arm=group,groups:4&arm=group,groups:20,label:GN+twenty');
+    expect(decodeLink(link)).toMatchObject({ config, problems: [] });
+    // Without its own count a group-norm arm takes the default, and the link stays without it.
+    const plainGn = decodeLink('arm=none&arm=group');
+    expect(plainGn).toMatchObject({ problems: [], config: { arms: [{ norm: 'none' }, { norm: 'group' }] } });
+    expect(encodeLink({ config: plainGn.config, view: {} })).toBe('v=1&arm=none&arm=group');
+    // A CNN's channels: 16 groups of one channel (instance norm) fit there.
+    const cnn = decodeLink('preset=cnn-mnist&arm=batch&arm=group,groups:16');
+    expect(cnn.problems).toEqual([]);
+    expect(cnn.config.arms).toEqual([{ norm: 'batch' }, { norm: 'group', groups: 16 }]);
+    // A count that does not fit, or is not a count, is dropped with a notice: the arm keeps the default.
+    const odd = decodeLink('arm=none&arm=group,groups:16');
+    expect(odd.problems).toEqual(["arm 2: arms.1.groups: arm 2's 16 groups do not divide the 100 units of hidden layer 1; use one of 1, 2, 4, 5, 10, 20, 25, 50; that setting ignored"]);
+    expect(odd.config.arms).toEqual([{ norm: 'none' }, { norm: 'group' }]);
+    expect(decodeLink('arm=group,groups:two').problems).toEqual(['arm 1 groups: "two" is not a number; ignored']);
+    expect(decodeLink('arm=layer,groups:2').problems).toEqual(['arm 1: arms.0.groups: a number of groups needs a group-norm arm; that setting ignored']);
   });
 
   it('carries an arm’s noise after batch norm, and names a bad one', () => {
@@ -192,7 +226,8 @@ describe('share links', () => {
     ['?preset=nope', /^preset: "nope" is not one of/],
     ['?v=99', /^v: version 99 is newer than this lab/],
     ['?model=cnn&data=spirals', /conflicts with the other settings|the CNN needs image input/],
-    ['?arm=group', /^arm 1: "group" is not one of none, batch, layer; arm ignored$/],
+    ['?arm=instance', /^arm 1: "instance" is not one of none, batch, layer, group; arm ignored$/],
+    ['?arm=group,groups:3', /^arm 1: arms.0.groups: arm 1's 3 groups do not divide the 100 units of hidden layer 1; use one of 1, 2, 4, 5, 10, 20, 25, 50; that setting ignored$/],
     ['?at=-3,lr:1', /^at: the step "-3" is not a whole number of at least 0/],
     ['?at=10,mom:0.5', /^at 10: .*momentum.*change ignored$/],
     ['?to=-5', /^to: -5 is outside 0 … 1,000,000/],

@@ -174,7 +174,7 @@ function formatValue(v: unknown): string {
   return String(v);
 }
 
-// ---- arms and schedule: `arm=batch,lr:2.5,label:BN ×5`, `arm=batch,noise:1` and `at=300,lr:0.05,bs:8` ----
+// ---- arms and schedule: `arm=batch,lr:2.5,label:BN ×5`, `arm=batch,noise:1`, `arm=group,groups:4` and `at=300,lr:0.05,bs:8` ----
 
 function encodeArm(arm: ArmConfig): string {
   const parts: string[] = [arm.norm];
@@ -182,6 +182,7 @@ function encodeArm(arm: ArmConfig): string {
   if (arm.initScale !== undefined) parts.push(`scale:${arm.initScale}`);
   if (arm.placement !== undefined) parts.push(`place:${arm.placement}`);
   if (arm.noise !== undefined) parts.push(`noise:${arm.noise}`);
+  if (arm.groups !== undefined) parts.push(`groups:${arm.groups}`);
   // Only the characters of the arm's own grammar are escaped; the query encoding does the rest.
   if (arm.label !== undefined) parts.push(`label:${arm.label.replace(/%/g, '%25').replace(/,/g, '%2C').replace(/:/g, '%3A')}`);
   return parts.join(',');
@@ -215,6 +216,10 @@ function decodeArm(raw: string, problems: string[], n: number): ArmConfig | null
       const r = readValue(value, { type: 'number' });
       if (r.ok) arm.noise = r.value as number;
       else problems.push(`${where} noise: ${r.why}; ignored`);
+    } else if (key === 'groups') {
+      const r = readValue(value, { type: 'int' });
+      if (r.ok) arm.groups = r.value as number;
+      else problems.push(`${where} groups: ${r.why}; ignored`);
     } else if (key === 'label') {
       let label: string;
       try {

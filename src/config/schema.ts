@@ -9,7 +9,7 @@ export const CONFIG_VERSION = 1;
 
 export const DATASETS = ['mnist', 'spirals', 'circles', 'xor', 'blobs'] as const;
 export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu'] as const;
-export const NORMS = ['none', 'batch', 'layer'] as const;
+export const NORMS = ['none', 'batch', 'layer', 'group'] as const;
 export const INITS = ['gaussian', 'glorot', 'he'] as const;
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam'] as const;
 export const PLACEMENTS = ['before', 'after'] as const;
@@ -39,6 +39,44 @@ export function trainExamples(dataset: (typeof DATASETS)[number]): number {
 /** The strongest noise an arm may inject after batch norm: shifts up to ±5, scales from 1/6 to 6. */
 export const BN_NOISE_MAX = 5;
 
+/**
+ * Group norm's group count when a group-norm arm does not set its own: the largest valid count up to this. Wu & He
+ * (2018) default to 32 groups on ResNets of 64 channels and more; the lab's layers are 16 channels or 100 units, where
+ * 4 groups keep 4 channels or 25 units in each. Part of what a link means: changing it changes old links' runs.
+ */
+export const DEFAULT_GROUPS = 4;
+
+/** What the group count depends on: the kind of network and its hidden layers' widths. */
+type ModelShape = Pick<ExperimentConfig['model'], 'kind' | 'depth' | 'width'>;
+
+/** The units (MLP) or channels (CNN) of each hidden layer, in order: every layer is model.width wide. */
+export function hiddenWidths(model: Pick<ModelShape, 'depth' | 'width'>): number[] {
+  return Array.from({ length: model.depth }, () => model.width);
+}
+
+/**
+ * The group counts a group-norm arm may use on this network: those that divide every hidden layer's width. On a dense
+ * layer a group needs at least two units (one unit per group is normalized to x̂ = 0, so the layer would output β
+ * whatever its input); a convolution's groups also span height and width, so one channel per group (instance norm)
+ * is allowed there.
+ */
+export function groupChoices(model: ModelShape): number[] {
+  const widths = hiddenWidths(model);
+  const out: number[] = [];
+  // 1 always qualifies: every width is at least 2.
+  for (let g = 1; g <= Math.min(...widths); g++) {
+    if (widths.every((w) => w % g === 0 && (model.kind === 'cnn' || w / g >= 2))) out.push(g);
+  }
+  return out;
+}
+
+/** The group count of a group-norm arm that sets none: the largest valid one up to DEFAULT_GROUPS. */
+export function defaultGroups(model: ModelShape): number {
+  return groupChoices(model)
+    .filter((g) => g <= DEFAULT_GROUPS)
+    .reduce((a, b) => Math.max(a, b), 1);
+}
+
 export const armSchema = z.strictObject({
   /** Shown in legends; defaults to a name derived from the settings ("BN", "plain"). */
   label: z.string().min(1).max(40).optional(),
@@ -55,8 +93,15 @@ export const armSchema = z.strictObject({
    * 1/(1 + n) and 1 + n; src/engine/norm/noise.ts). 0 or absent: off. Batch-norm arms only.
    */
   noise: num(0, BN_NOISE_MAX).optional(),
+  /**
+   * Group norm's number of groups G (Wu & He 2018): each example is normalized over each group of width/G consecutive
+   * units or channels. 1 is layer norm; on a CNN, G = channels is instance norm. It must divide every hidden layer's
+   * width (checked with the model, below); absent: defaultGroups. Group-norm arms only.
+   */
+  groups: int(1, 512).optional(),
 })
-  .refine((a) => a.noise === undefined || a.norm === 'batch', { message: 'noise after batch norm needs a batch-norm arm', path: ['noise'] });
+  .refine((a) => a.noise === undefined || a.norm === 'batch', { message: 'noise after batch norm needs a batch-norm arm', path: ['noise'] })
+  .refine((a) => a.groups === undefined || a.norm === 'group', { message: 'a number of groups needs a group-norm arm', path: ['groups'] });
 
 /**
  * A change applied from a given step on, without restarting the run (a learning-rate drop at step 300). Only the
@@ -186,7 +231,27 @@ export const configSchema = z
     if (c.model.kind === 'cnn' && c.model.width > CNN_MAX_WIDTH) {
       ctx.addIssue({ code: 'custom', path: ['model', 'width'], message: `a CNN has at most ${CNN_MAX_WIDTH} channels per layer here` });
     }
+    c.arms.forEach((a, i) => {
+      const g = a.norm === 'group' ? a.groups : undefined;
+      // A count that is not a whole number of at least 1 is the field's own error, reported once.
+      const problem = g !== undefined && Number.isInteger(g) && g >= 1 ? groupsProblem(g, c.model) : null;
+      if (problem) ctx.addIssue({ code: 'custom', path: ['arms', i, 'groups'], message: `arm ${i + 1}'s ${problem}` });
+    });
   });
+
+/** Why `groups` cannot split this network's hidden layers, naming the first layer it fails on; null when it can. */
+function groupsProblem(groups: number, model: ModelShape): string | null {
+  const what = model.kind === 'cnn' ? 'channels' : 'units';
+  const choices = `use one of ${groupChoices(model).join(', ')}`;
+  const widths = hiddenWidths(model);
+  for (const [j, w] of widths.entries()) {
+    if (w % groups !== 0) return `${groups} groups do not divide the ${w} ${what} of hidden layer ${j + 1}; ${choices}`;
+    if (model.kind === 'mlp' && w / groups < 2) {
+      return `${groups} groups leave one unit per group in hidden layer ${j + 1}, which group norm maps to β whatever the input; ${choices}`;
+    }
+  }
+  return null;
+}
 
 export type ExperimentConfig = z.output<typeof configSchema>;
 export type ExperimentConfigInput = z.input<typeof configSchema>;
@@ -268,10 +333,22 @@ export function parseConfig(input: unknown): ExperimentConfig {
 /** The legend name of an arm: its label, else what makes it differ. */
 export function armName(arm: ArmConfig, config: ExperimentConfig): string {
   if (arm.label) return arm.label;
-  const base = arm.norm === 'none' ? 'plain' : arm.norm === 'batch' ? 'BN' : 'LN';
+  const base = ARM_BASE_NAMES[arm.norm];
+  // A group-norm arm is "GN" at the default count, and says its own count otherwise ("GN 2 groups").
+  const g = armGroups(arm, config);
+  const groups = g !== null && g !== defaultGroups(config.model) ? ` ${g} group${g === 1 ? '' : 's'}` : '';
   const lr = arm.learningRate !== undefined && arm.learningRate !== config.optimizer.learningRate ? ` lr ${arm.learningRate}` : '';
   const scale = arm.initScale !== undefined && arm.initScale !== config.init.scale ? ` ${config.init.scheme === 'gaussian' ? 'std' : 'gain'} ${arm.initScale}` : '';
   const place = arm.norm !== 'none' && arm.placement !== undefined && arm.placement !== config.normalization.placement ? ` ${arm.placement}` : '';
   const noise = arm.norm === 'batch' && arm.noise ? ` + noise ${arm.noise}` : '';
-  return base + noise + place + lr + scale;
+  return base + groups + noise + place + lr + scale;
+}
+
+/** The short names arms start from. */
+const ARM_BASE_NAMES: Record<NormKind, string> = { none: 'plain', batch: 'BN', layer: 'LN', group: 'GN' };
+
+/** The number of groups a group-norm arm normalizes with (its own, or the default for the network); null for other arms. */
+export function armGroups(arm: ArmConfig, config: Pick<ExperimentConfig, 'model'>): number | null {
+  if (arm.norm !== 'group') return null;
+  return arm.groups ?? defaultGroups(config.model);
 }

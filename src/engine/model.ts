@@ -1,8 +1,9 @@
-import type { Activation, ArmConfig, ExperimentConfig, NormKind, Placement } from '../config/schema';
+import { armGroups, type Activation, type ArmConfig, type ExperimentConfig, type NormKind, type Placement } from '../config/schema';
 import { tf, type Tensor } from './tf';
 import { batchNorm, batchNormInference } from './norm/batch';
 import { applyBnNoise, bnNoiseDraw, type BnNoiseSpec } from './norm/noise';
 import { layerNorm } from './norm/layer';
+import { groupNorm } from './norm/group';
 import { gaussianArray, initStd } from './init';
 import { createRng } from './random';
 import { conv3x3, dense } from './layers';
@@ -64,6 +65,8 @@ export interface ArmSpec {
   readonly activation: Activation;
   /** Santurkar et al.'s noise after each batch-norm layer (training mode only), or null. */
   readonly noise: BnNoiseSpec | null;
+  /** Group norm's number of groups (the schema checked that it divides every hidden layer); absent for other norms. */
+  readonly groups?: number;
 }
 
 export function armSpec(arm: ArmConfig, config: ExperimentConfig): ArmSpec {
@@ -74,6 +77,7 @@ export function armSpec(arm: ArmConfig, config: ExperimentConfig): ArmSpec {
     epsilon: config.normalization.epsilon,
     activation: config.activation,
     noise: arm.norm === 'batch' && arm.noise ? { strength: arm.noise, seed: config.seed } : null,
+    ...(arm.norm === 'group' ? { groups: armGroups(arm, config)! } : {}),
   };
 }
 
@@ -89,7 +93,12 @@ export interface ParamInfo {
 
 /**
  * The parameter list of an arm. Batch norm placed before the nonlinearity makes the layer's bias redundant
- * (the mean subtraction cancels it; β takes its role, Ioffe & Szegedy §3.2), so that bias is left out.
+ * (the mean subtraction cancels it; β takes its role, Ioffe & Szegedy §3.2), so that bias is left out. Layer and
+ * group norm keep it: they subtract a mean over an example's units (of a group), which removes only the bias's
+ * average over those units; what varies from unit to unit survives, divided by the example's own σ, which β
+ * (added after that division) cannot stand in for. (Group norm with one channel per group, instance norm, right after
+ * a convolution does cancel the bias, as batch norm does; kept, it merely has no effect.) Every normalization has γ
+ * and β per unit or channel.
  */
 export function paramLayout(arch: Architecture, spec: ArmSpec): ParamInfo[] {
   const out: ParamInfo[] = [];
@@ -193,6 +202,11 @@ export function forward(
       const gamma = byName.get(`hidden${i}.gamma`) ?? tf.onesLike(bias ?? tf.zeros([l.units]));
       const beta = byName.get(`hidden${i}.beta`) ?? tf.zeros([l.units]);
       if (spec.norm === 'layer') return layerNorm(t, gamma, beta, { epsilon: spec.epsilon });
+      // Each example's own statistics per group: no running averages, the same in training and inference.
+      if (spec.norm === 'group') {
+        if (spec.groups === undefined) throw new Error('a group-norm arm needs its number of groups');
+        return groupNorm(t, gamma, beta, { groups: spec.groups, epsilon: spec.epsilon });
+      }
       if (mode.kind === 'train') {
         capture?.normInputs.push(t);
         let y = batchNorm(t, gamma, beta, { epsilon: spec.epsilon });

@@ -19,7 +19,7 @@ import {
 /**
  * The configuration as a short Keras 3 script (it also runs on tf.keras 2.11+): the same architecture,
  * initialisation, optimizer, batch size and normalization (BatchNormalization with Keras's momentum = 1 − the
- * lab's, LayerNormalization or GroupNormalization(groups=1) at the same place), each arm's own learning rate,
+ * lab's, LayerNormalization or GroupNormalization(groups=1), GroupNormalization(groups=G) at the same place), each arm's own learning rate,
  * initial scale, placement and noise after batch norm, the schedule's changes that Keras can make mid-run, on the
  * same data.
  */
@@ -29,7 +29,7 @@ export function kerasMomentum(pytorchMomentum: number): number {
   return Number((1 - pytorchMomentum).toPrecision(12));
 }
 
-export function kerasLayer(config: ExperimentConfig, layer: NetLayer, { norm, placement, noise }: NetVariant, index: number): string[] {
+export function kerasLayer(config: ExperimentConfig, layer: NetLayer, { norm, placement, noise, groups }: NetVariant, index: number): string[] {
   const { epsilon, momentum, affine } = config.normalization;
   // Batch norm right after the layer subtracts the batch mean, which cancels a bias: β takes its role (§3.2).
   const bias = norm === 'batch' && placement === 'before' ? ', use_bias=False' : '';
@@ -47,6 +47,9 @@ export function kerasLayer(config: ExperimentConfig, layer: NetLayer, { norm, pl
   } else if (norm === 'layer') {
     // Per example over all of the layer's units (a convolution's height, width and channels), γ and β per channel.
     normLayer = layer.kind === 'conv' ? `layers.GroupNormalization(groups=1, epsilon=${pyFloat(epsilon)}${noAffine})` : `layers.LayerNormalization(epsilon=${pyFloat(epsilon)}${noAffine})`;
+  } else if (norm === 'group') {
+    // Groups of consecutive channels on the last axis (NHWC, or a dense layer's units), γ and β per channel.
+    normLayer = `layers.GroupNormalization(groups=${groups}, epsilon=${pyFloat(epsilon)}${noAffine})`;
   }
   const act = `layers.Activation("${config.activation}")`;
   if (normLayer && placement === 'before') out.push(normLayer, act);

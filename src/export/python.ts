@@ -1,4 +1,4 @@
-import { armName, type ExperimentConfig, type Placement, type ScheduleChange } from '../config/schema';
+import { armGroups, armName, type ExperimentConfig, type NormKind, type Placement, type ScheduleChange } from '../config/schema';
 import { syntheticDataset, type SyntheticKind } from '../engine/data/synthetic';
 import { describeNet, initStds, type NetShape } from './network';
 
@@ -59,13 +59,15 @@ export interface ScriptOptions {
   fileName: string;
 }
 
-/** What a network builder depends on: the normalization, where it sits, and the noise after batch norm. */
+/** What a network builder depends on: the normalization, where it sits, the noise after batch norm, the groups. */
 export interface NetVariant {
-  norm: 'none' | 'batch' | 'layer';
+  norm: NormKind;
   /** Where this arm's normalization sits (the shared placement unless the arm has its own). */
   placement: Placement;
   /** Santurkar et al.'s noise strength after each batch-norm layer; 0 for none. */
   noise: number;
+  /** Group norm's number of groups; null for the other normalizations. */
+  groups: number | null;
 }
 
 export interface ArmRow extends NetVariant {
@@ -80,13 +82,14 @@ export interface ArmRow extends NetVariant {
 }
 
 /**
- * A builder's name: the normalization, then what differs from the shared settings (`batch_after`,
- * `batch_noise0_5`), so a configuration without per-arm settings keeps `net_none`, `net_batch`, `net_layer`.
+ * A builder's name: the normalization (group norm with its number of groups, `group4`), then what differs from the
+ * shared settings (`batch_after`, `batch_noise0_5`), so a configuration without per-arm settings keeps `net_none`,
+ * `net_batch`, `net_layer`.
  */
 export function netKey(v: NetVariant, config: ExperimentConfig): string {
   const place = v.norm !== 'none' && v.placement !== config.normalization.placement ? `_${v.placement}` : '';
   const noise = v.noise > 0 ? `_noise${String(v.noise).replace(/[^0-9a-z]/gi, '_')}` : '';
-  return v.norm + place + noise;
+  return v.norm + (v.groups ?? '') + place + noise;
 }
 
 export function armRows(config: ExperimentConfig): ArmRow[] {
@@ -96,6 +99,7 @@ export function armRows(config: ExperimentConfig): ArmRow[] {
       norm: a.norm,
       placement: a.placement ?? config.normalization.placement,
       noise: a.norm === 'batch' ? (a.noise ?? 0) : 0,
+      groups: armGroups(a, config),
     };
     return {
       ...variant,
@@ -111,7 +115,7 @@ export function armRows(config: ExperimentConfig): ArmRow[] {
 /** The distinct networks the arms build, in arm order, each once. */
 export function netVariants(config: ExperimentConfig): (NetVariant & { net: string })[] {
   const seen = new Map<string, NetVariant & { net: string }>();
-  for (const a of armRows(config)) if (!seen.has(a.net)) seen.set(a.net, { norm: a.norm, placement: a.placement, noise: a.noise, net: a.net });
+  for (const a of armRows(config)) if (!seen.has(a.net)) seen.set(a.net, { norm: a.norm, placement: a.placement, noise: a.noise, groups: a.groups, net: a.net });
   return [...seen.values()];
 }
 
@@ -127,7 +131,7 @@ export const NOISE_WORDS =
   "in training only, each unit's output is scaled by s and shifted by m, drawn anew at every step: m ~ U(-n, n) and " +
   'log s ~ U(-log(1 + n), log(1 + n))';
 
-const NORM_WORDS = { none: 'no normalization', batch: 'batch norm', layer: 'layer norm' } as const;
+const NORM_WORDS: Record<NormKind, string> = { none: 'no normalization', batch: 'batch norm', layer: 'layer norm', group: 'group norm' };
 
 export function initWords(config: ExperimentConfig): string {
   const { scheme, scale } = config.init;
@@ -162,6 +166,10 @@ export function describeRun(config: ExperimentConfig, net: NetShape, framework: 
   const lines = ['Arms, trained side by side on the same batches from the same initial weights:'];
   for (const a of armRows(config)) {
     const own: string[] = [];
+    if (a.groups !== null) {
+      const per = config.model.width / a.groups;
+      own.push(`${a.groups} group${a.groups === 1 ? '' : 's'} of ${per} ${config.model.kind === 'cnn' ? 'channel' : 'unit'}${per === 1 ? '' : 's'}`);
+    }
     if (a.norm !== 'none' && a.placement !== n.placement) own.push(`${a.placement} the nonlinearity`);
     if (a.noise > 0) own.push(`noise ${prose(a.noise)} after batch norm`);
     if (a.initFactor !== 1) own.push(`initial weights ×${prose(Number(a.initFactor.toPrecision(6)))}`);

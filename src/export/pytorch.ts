@@ -18,7 +18,7 @@ import {
 
 /**
  * The configuration as a short PyTorch script: the same architecture, initialisation, optimizer, batch size,
- * normalization (BatchNorm1d/2d, LayerNorm or GroupNorm(1, C) at the same place, with the same momentum and ε),
+ * normalization (BatchNorm1d/2d, LayerNorm or GroupNorm(1, C), GroupNorm(G, C) at the same place, with the same momentum and ε),
  * each arm's own learning rate, initial scale, placement and noise after batch norm, and the schedule, on the same
  * data. It trains every arm and prints test accuracy at regular
  * steps, as the lab's convergence view and the CLI's table do.
@@ -27,7 +27,7 @@ import {
 const ACTIVATION = { sigmoid: 'nn.Sigmoid()', tanh: 'nn.Tanh()', relu: 'nn.ReLU()' } as const;
 
 /** One hidden layer's modules, in order, for an arm's network (its normalization, placement and noise). */
-export function torchLayer(config: ExperimentConfig, layer: NetLayer, { norm, placement, noise }: NetVariant): string[] {
+export function torchLayer(config: ExperimentConfig, layer: NetLayer, { norm, placement, noise, groups }: NetVariant): string[] {
   const { epsilon, momentum, affine } = config.normalization;
   // Batch norm right after the layer subtracts the batch mean, which cancels a bias: β takes its role (§3.2).
   const bias = norm === 'batch' && placement === 'before' ? ', bias=False' : '';
@@ -57,6 +57,9 @@ export function torchLayer(config: ExperimentConfig, layer: NetLayer, { norm, pl
     normModule = conv
       ? `nn.GroupNorm(1, ${layer.units}, eps=${pyFloat(epsilon)}${affine ? '' : ', affine=False'})`
       : `nn.LayerNorm(${layer.units}, eps=${pyFloat(epsilon)}${affine ? '' : ', elementwise_affine=False'})`;
+  } else if (norm === 'group') {
+    // GroupNorm takes (N, C, …): a dense layer's [N, C] as it is, a convolution's NCHW; γ and β per channel.
+    normModule = `nn.GroupNorm(${groups}, ${layer.units}, eps=${pyFloat(epsilon)}${affine ? '' : ', affine=False'})`;
   }
   const act = ACTIVATION[config.activation];
   if (normModule && placement === 'before') out.push(normModule, act);

@@ -103,6 +103,28 @@ describe('the PyTorch script', () => {
     expect(s).toContain('x = pixels.reshape(count, 1, rows, cols)');
   });
 
+  it('writes group norm as GroupNorm(G, C) after the layer and its bias, one builder per number of groups', () => {
+    const c = config('ioffe-mnist', (x) => {
+      x.arms = [{ norm: 'none' }, { norm: 'group' }, { norm: 'group', groups: 20, placement: 'after' }];
+    });
+    const s = pytorchScript(c, netOf(c), OPTS);
+    // GroupNorm takes a dense layer's [N, C] as it is; layer and group norm keep the bias (the group mean does not cancel it).
+    expect(builder(s, 'group4')).toContain('nn.Linear(784, 100), nn.GroupNorm(4, 100, eps=1e-05), nn.Sigmoid(),');
+    expect(builder(s, 'group4').match(/GroupNorm\(4, 100/g)).toHaveLength(3);
+    expect(builder(s, 'group20_after')).toContain('nn.Linear(784, 100), nn.Sigmoid(), nn.GroupNorm(20, 100, eps=1e-05),');
+    expect(s).toContain('("GN", "group4", 0.5, 1.0),');
+    expect(s).toContain('("GN 20 groups after", "group20_after", 0.5, 1.0),');
+    expect(s).toContain('  GN: group norm, 4 groups of 25 units, learning rate 0.5');
+    expect(s).toContain('  GN 20 groups after: group norm, 20 groups of 5 units, after the nonlinearity, learning rate 0.5');
+    const cnn = config('cnn-mnist', (x) => {
+      x.arms = [{ norm: 'group', groups: 16 }];
+      x.normalization = { placement: 'before', momentum: 0.1, epsilon: 1e-5, affine: false };
+    });
+    const t = pytorchScript(cnn, netOf(cnn), OPTS);
+    expect(builder(t, 'group16')).toContain('nn.Conv2d(1, 16, 3, padding=1), nn.GroupNorm(16, 16, eps=1e-05, affine=False), nn.ReLU(),');
+    expect(t).toContain('  GN 16 groups: group norm, 16 groups of 1 channel, learning rate');
+  });
+
   it('carries per-arm learning rates, the optimizer and the schedule', () => {
     const c = config('bn-x5', (x) => {
       x.arms = [{ norm: 'none' }, { norm: 'batch' }, { norm: 'batch', learningRate: 2.5, label: 'BN ×5' }];
@@ -216,6 +238,21 @@ describe('the Keras script', () => {
     expect(s).toContain('keras.Input(shape=(28, 28, 1))');
     expect(s).toContain('x = pixels.reshape(count, rows, cols, 1)');
   });
+
+  it('writes group norm as GroupNormalization(groups=G), on a dense layer’s units or a convolution’s channels', () => {
+    const c = config('ioffe-mnist', (x) => {
+      x.arms = [{ norm: 'group' }];
+    });
+    const s = kerasScript(c, netOf(c), OPTS);
+    expect(builder(s, 'group4')).toContain('layers.Dense(100, kernel_initializer=init(0)), layers.GroupNormalization(groups=4, epsilon=1e-05), layers.Activation("sigmoid"),');
+    const cnn = config('cnn-mnist', (x) => {
+      x.arms = [{ norm: 'group', groups: 8 }];
+      x.normalization = { placement: 'before', momentum: 0.1, epsilon: 1e-5, affine: false };
+    });
+    expect(builder(kerasScript(cnn, netOf(cnn), OPTS), 'group8')).toContain(
+      'layers.Conv2D(16, 3, strides=2, padding="same", kernel_initializer=init(1)), layers.GroupNormalization(groups=8, epsilon=1e-05, center=False, scale=False), layers.Activation("relu"),',
+    );
+  });
 });
 
 describe('the scripts are valid Python', () => {
@@ -227,10 +264,10 @@ describe('the scripts are valid Python', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bnx-scripts-'));
     const configs = PRESET_NAMES.map((n) => [n, config(n)] as const);
     configs.push(['own', config('ioffe-mnist', (x) => {
-      x.arms = [{ norm: 'none', initScale: 0.5 }, { norm: 'batch', placement: 'after', noise: 2 }, { norm: 'batch', noise: 1 }, { norm: 'layer', placement: 'after' }];
+      x.arms = [{ norm: 'none', initScale: 0.5 }, { norm: 'batch', placement: 'after', noise: 2 }, { norm: 'layer', placement: 'after' }, { norm: 'group', groups: 10 }];
     })]);
     configs.push(['own-cnn', config('cnn-mnist', (x) => {
-      x.arms = [{ norm: 'batch', noise: 1.5 }, { norm: 'batch', initScale: 2 }];
+      x.arms = [{ norm: 'batch', noise: 1.5 }, { norm: 'batch', initScale: 2 }, { norm: 'group', placement: 'after' }];
     })]);
     configs.push([
       'schedule',
@@ -273,17 +310,17 @@ describe('the PyTorch script runs', () => {
       const cells = l.split('test acc: ')[1]!.split('   ');
       expect(cells.map((c) => c.replace(/ \d\.\d{3}$/, '')), l).toEqual(names);
     }
-    // A small CNN with noise per channel (BatchNorm2d then BNNoise on NCHW).
+    // A small CNN with noise per channel (BatchNorm2d then BNNoise on NCHW), and group norm on NCHW.
     const cnn = config('cnn-mnist', (x) => {
       x.model = { kind: 'cnn', depth: 2, width: 4 };
-      x.arms = [{ norm: 'batch', noise: 1 }];
+      x.arms = [{ norm: 'batch', noise: 1 }, { norm: 'group', groups: 2 }];
     });
     const mnistBin = path.resolve('public/data/mnist.bin');
     const file = path.join(dir, 'cnn.py');
     fs.writeFileSync(file, pytorchScript(cnn, netOf(cnn), OPTS));
     const c = spawnSync(PYTHON, [file, mnistBin, '--steps', '3', '--every', '3'], { encoding: 'utf8', timeout: 180_000 });
     expect(c.status, c.stderr).toBe(0);
-    expect(c.stdout).toMatch(/step 3 {2}test acc: BN \+ noise 1 \d\.\d{3}/);
+    expect(c.stdout).toMatch(/step 3 {2}test acc: BN \+ noise 1 \d\.\d{3} {3}GN 2 groups \d\.\d{3}/);
   });
 
   it('the noise module draws per unit and per step, and adds nothing in eval mode', () => {
@@ -323,7 +360,7 @@ print("ok")
 
   it('trains the spirals preset, with a schedule, and prints test accuracy at each probe', () => {
     const c = config('spirals', (x) => {
-      x.arms = [{ norm: 'none' }, { norm: 'batch' }, { norm: 'layer' }];
+      x.arms = [{ norm: 'none' }, { norm: 'batch' }, { norm: 'layer' }, { norm: 'group' }];
       x.schedule = [
         { step: 20, set: { learningRate: 0.005, batchSize: 16, bnMomentum: 0.3 } },
         { step: 30, set: { affine: false, bnMode: 'inference' } },
@@ -338,8 +375,8 @@ print("ok")
     const reports = lines.filter((l) => l.includes('test acc:'));
     expect(reports.map((l) => Number(/^step\s+(\d+)/.exec(l)![1]))).toEqual([0, 20, 40]);
     for (const l of reports) {
-      const accs = [...l.matchAll(/(plain|BN|LN) (\d\.\d{3})/g)].map((m) => Number(m[2]));
-      expect(accs).toHaveLength(3);
+      const accs = [...l.matchAll(/(plain|BN|LN|GN) (\d\.\d{3})/g)].map((m) => Number(m[2]));
+      expect(accs).toHaveLength(4);
       for (const a of accs) expect(a).toBeGreaterThanOrEqual(0);
     }
     expect(lines.filter((l) => l.includes('from here on'))).toHaveLength(2);

@@ -7,7 +7,7 @@ import type { Conclusion, Figure } from './types';
  * sentence on screen and the number `lessons:verify` checks come from one function.
  */
 
-/** The first arm with this normalization ('none', 'batch', 'layer'). */
+/** The first arm with this normalization ('none', 'batch', 'layer', 'group'). */
 export function armWith(history: readonly ArmHistory[], norm: string): ArmHistory | undefined {
   return history.find((a) => a.norm === norm);
 }

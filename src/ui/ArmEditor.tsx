@@ -1,10 +1,20 @@
 import './armEditor.css';
 import { useId } from 'react';
-import { NORMS, PLACEMENTS, armName, numericRange, type ArmConfig, type ExperimentConfig, type NormKind } from '../config/schema';
+import { NORMS, PLACEMENTS, armGroups, armName, defaultGroups, groupChoices, numericRange, type ArmConfig, type ExperimentConfig, type NormKind } from '../config/schema';
 import { CommitInput, SelectField } from './fields';
 import { formatNumber } from './controlsModel';
 
-const NORM_NAMES: Record<NormKind, string> = { none: 'none (plain)', batch: 'batch norm', layer: 'layer norm' };
+const NORM_NAMES: Record<NormKind, string> = { none: 'none (plain)', batch: 'batch norm', layer: 'layer norm', group: 'group norm' };
+
+/** A group count as a choice: "4 groups of 25 units (default)", with the two named ends of the family. */
+function groupsText(groups: number, config: ExperimentConfig): string {
+  const cnn = config.model.kind === 'cnn';
+  const per = config.model.width / groups;
+  const unit = `${cnn ? 'channel' : 'unit'}${per === 1 ? '' : 's'}`;
+  const named = groups === 1 ? ': layer norm' : cnn && per === 1 ? ': instance norm' : '';
+  const tag = groups === defaultGroups(config.model) ? ' (default)' : '';
+  return `${groups} group${groups === 1 ? '' : 's'} of ${per} ${unit}${named}${tag}`;
+}
 
 /** A number typed by hand within the schema's bounds for `path`; empty means "as the other arms". */
 function parseWithin(path: string) {
@@ -40,6 +50,8 @@ export function ArmEditor({ arm, index, config, removable, onChange, onRemove }:
   const lr = numericRange('optimizer.learningRate');
   const sc = numericRange('init.scale');
   const nz = numericRange('arms.0.noise');
+  const groups = armGroups(arm, config);
+  const groupsHint = `Group norm (Wu & He 2018) normalizes each example over each group of consecutive ${config.model.kind === 'cnn' ? 'channels (and their pixels)' : 'units'}, with that example's own mean and variance: the same in training and inference, whatever the batch size.`;
   return (
     <div className="arm-editor">
       <div className="arm-row">
@@ -52,6 +64,7 @@ export function ArmEditor({ arm, index, config, removable, onChange, onRemove }:
             const next: ArmConfig = { ...without('label', undefined), norm };
             if (norm === 'none') delete next.placement;
             if (norm !== 'batch') delete next.noise;
+            if (norm !== 'group') delete next.groups;
             onChange(next);
           }}
         />
@@ -61,6 +74,36 @@ export function ArmEditor({ arm, index, config, removable, onChange, onRemove }:
           </button>
         )}
       </div>
+      {groups !== null && (
+        // Shown with the normalization, not folded away: a group-norm arm is not defined without it.
+        <div className="field arm-groups" title={groupsHint}>
+          <div className="field-head">
+            <label htmlFor={`${id}-groups`}>
+              <span className="visually-hidden">Arm {index + 1} </span>
+              Groups
+            </label>
+          </div>
+          <select
+            id={`${id}-groups`}
+            aria-describedby={`${id}-groups-hint`}
+            value={groups}
+            // The default is left unwritten, so the arm follows the network's default when the width changes.
+            onChange={(e) => {
+              const g = Number(e.target.value);
+              onChange(without('groups', g === defaultGroups(config.model) ? undefined : g));
+            }}
+          >
+            {groupChoices(config.model).map((g) => (
+              <option key={g} value={g}>
+                {groupsText(g, config)}
+              </option>
+            ))}
+          </select>
+          <span id={`${id}-groups-hint`} className="visually-hidden">
+            {groupsHint}
+          </span>
+        </div>
+      )}
       <details className="arm-own">
         <summary>
           Arm {index + 1}&rsquo;s own settings{own ? ` (${own})` : ''}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CNN_MAX_WIDTH, changeSchema, numericRange, parseConfig } from '../config/schema';
-import { CONTROL_SCALES, batchSizeScale, formatNumber, proposeArm, schemaBounds, widthScale, withChange, withDatasetDefaults } from './controlsModel';
+import { CNN_MAX_WIDTH, changeSchema, numericRange, parseConfig, type ExperimentConfig } from '../config/schema';
+import { CONTROL_SCALES, batchSizeScale, formatNumber, proposeArm, schemaBounds, widthScale, withChange, withDatasetDefaults, withFittingGroups } from './controlsModel';
 import { armName } from '../config/schema';
 
 describe('controls model', () => {
@@ -88,7 +88,24 @@ describe('building comparisons', () => {
     expect(c.arms[2]).toEqual({ norm: 'layer' });
     c = parseConfig({ ...c, arms: [...c.arms, proposeArm(c)] });
     expect(new Set(names()).size).toBe(4);
-    expect(names()).toEqual(['plain', 'BN', 'LN', 'BN 2']);
+    expect(names()).toEqual(['plain', 'BN', 'LN', 'GN']);
+    // The plain net comes last; a second arm of a kind gets a label of its own.
+    expect(proposeArm(parseConfig({ ...c, arms: c.arms.slice(1) }))).toEqual({ norm: 'none' });
+    expect(proposeArm(parseConfig({ arms: [{ norm: 'group' }, { norm: 'group', groups: 2 }, { norm: 'batch' }] }))).toEqual({ norm: 'layer' });
+    expect(proposeArm(parseConfig({ arms: [{ norm: 'batch' }, { norm: 'layer' }, { norm: 'group' }] }))).toEqual({ norm: 'none' });
+    expect(proposeArm(parseConfig({ arms: [{ norm: 'batch', label: 'plain' }, { norm: 'layer' }, { norm: 'group' }] }))).toEqual({ norm: 'none', label: 'plain 2' });
+  });
+
+  it('a group-norm arm’s own number of groups follows the network to one that divides it, or to the default', () => {
+    const c = parseConfig({ arms: [{ norm: 'group', groups: 5 }, { norm: 'group', groups: 50 }, { norm: 'group', groups: 1 }, { norm: 'group' }] });
+    const groups = (x: ExperimentConfig) => x.arms.map((a) => a.groups);
+    // 64 units: 5 groups become 4 (the default, so it is no longer written), 50 become 32 (two units each).
+    expect(groups(withChange(c, 'model.width', 64))).toEqual([undefined, 32, 1, undefined]);
+    expect(groups(withChange(c, 'model.width', 200))).toEqual([5, 50, 1, undefined]);
+    // A CNN of 16 channels, and the 2-D sets' 16 units (where the dense layers need two units a group).
+    expect(groups(withChange(c, 'model.kind', 'cnn'))).toEqual([undefined, 16, 1, undefined]);
+    expect(groups(withDatasetDefaults(c, withChange(c, 'dataset.name', 'spirals')).config)).toEqual([undefined, 8, 1, undefined]);
+    expect(withFittingGroups(c.arms, { kind: 'mlp', depth: 3, width: 100 })).toEqual(c.arms);
   });
 
   it('switching MNIST to a 2-D set brings the settings that suit it, and says so; within a kind nothing else changes', () => {

@@ -1,4 +1,4 @@
-import { CNN_MAX_WIDTH, NORMS, trainExamples, armName, numericRange, parseConfig, type ArmConfig, type ExperimentConfig } from '../config/schema';
+import { CNN_MAX_WIDTH, NORMS, trainExamples, armName, defaultGroups, groupChoices, numericRange, parseConfig, type ArmConfig, type ExperimentConfig } from '../config/schema';
 import { linearScale, listScale, logScale, type SliderScale } from './sliderScale';
 
 /**
@@ -23,7 +23,26 @@ export function withChange(config: ExperimentConfig, path: string, value: unknow
     c.batchSize = Math.min(c.batchSize, most);
     for (const e of c.schedule) if (e.set.batchSize !== undefined) e.set.batchSize = Math.min(e.set.batchSize, most);
   }
+  if (JSON.stringify(c.model) !== JSON.stringify(config.model)) c.arms = withFittingGroups(c.arms, c.model);
   return parseConfig(c);
+}
+
+/**
+ * The arms with each group-norm arm's own number of groups made to fit a new network: kept where it still divides
+ * every layer, else the valid count nearest to it (by ratio: 5 groups of 100 units become 4 of 64, not 2), and left
+ * to the default where it then is the default.
+ */
+export function withFittingGroups(arms: readonly ArmConfig[], model: ExperimentConfig['model']): ArmConfig[] {
+  const choices = groupChoices(model);
+  return arms.map((a) => {
+    if (a.norm !== 'group' || a.groups === undefined || choices.includes(a.groups)) return a;
+    const own = a.groups;
+    const distance = (g: number) => Math.abs(Math.log(g / own));
+    // The choices ascend, so on a tie the smaller count (the larger groups) wins.
+    const nearest = choices.reduce((best, g) => (distance(g) < distance(best) ? g : best));
+    const { groups: _dropped, ...rest } = a;
+    return nearest === defaultGroups(model) ? rest : { ...rest, groups: nearest };
+  });
 }
 
 export const ARCHITECTURE_DEFAULTS = {
@@ -86,12 +105,12 @@ export function formatNumber(v: number): string {
 }
 
 /**
- * The arm "+ add an arm" proposes: the normalization not yet in the comparison (batch, then layer, then none), with
- * a label that no other arm has ("BN 2" when a "BN" exists).
+ * The arm "+ add an arm" proposes: the normalization not yet in the comparison (batch, then layer, then group, then
+ * none), with a label that no other arm has ("BN 2" when a "BN" exists).
  */
 export function proposeArm(config: ExperimentConfig): ArmConfig {
   const present = new Set(config.arms.map((a) => a.norm));
-  const norm = (['batch', 'layer', 'none'] as const).find((n) => !present.has(n)) ?? NORMS[1];
+  const norm = (['batch', 'layer', 'group', 'none'] as const).find((n) => !present.has(n)) ?? NORMS[1];
   const arm: ArmConfig = { norm };
   const names = new Set(config.arms.map((a) => armName(a, config)));
   const base = armName(arm, config);
@@ -118,6 +137,7 @@ export function withDatasetDefaults(config: ExperimentConfig, next: ExperimentCo
   const out = parseConfig({
     ...next,
     model: { ...d.model },
+    arms: withFittingGroups(next.arms, d.model),
     activation: d.activation,
     init: { ...d.init },
     optimizer: { ...next.optimizer, ...d.optimizer },

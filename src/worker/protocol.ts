@@ -24,6 +24,8 @@ export interface ArmInfo {
   placement: Placement;
   /** Santurkar et al.'s noise after batch norm (its strength; absent or 0 for none): it moves the arm's bands in training mode. */
   noise?: number;
+  /** Group norm's number of groups (absent for the other normalizations). */
+  groups?: number;
   learningRate: number;
   /** The trainable tensors as the engine built them (name, layer, role, shape), for the network view's counts. */
   params: ParamInfo[];

@@ -190,6 +190,7 @@ export class TrainingSession {
         norm: a.spec.norm,
         placement: a.spec.placement,
         noise: a.spec.noise?.strength ?? 0,
+        ...(a.spec.groups === undefined ? {} : { groups: a.spec.groups }),
         learningRate: a.learningRate,
         params: a.layout.map((p) => ({ name: p.name, layer: p.layer, role: p.role, shape: [...p.shape] })),
       })),

@@ -22,7 +22,7 @@ export interface ArmSeries {
 export function historyOf(...arms: ArmSeries[]): ArmHistory[] {
   const depth = Math.max(1, ...arms.map((a) => a.layers?.length ?? 0));
   const history = createHistory(
-    arms.map((a) => ({ name: a.name, norm: a.norm ?? (a.name.startsWith('BN') ? 'batch' : a.name.startsWith('LN') ? 'layer' : 'none') })),
+    arms.map((a) => ({ name: a.name, norm: a.norm ?? (a.name.startsWith('BN') ? 'batch' : a.name.startsWith('LN') ? 'layer' : a.name.startsWith('GN') ? 'group' : 'none') })),
     Array.from({ length: depth }, () => 10),
   );
   arms.forEach((a, i) => {

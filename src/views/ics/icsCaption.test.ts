@@ -34,6 +34,8 @@ describe('icsCaption', () => {
   it('cites the paper for batch norm only: layer norm is compared with it, not attributed to it', () => {
     const h = historyOf(arm('plain', [0.01, 0.02, 0.01, 0.02]), arm('LN', [0.03, 0.05, 0.04, 0.04]));
     expect(icsCaption(h, 1)).toContain('layer norm does not reduce this shift here; Santurkar et al. found the same of batch norm');
+    const gn = historyOf(arm('plain', [0.2, 0.15, 0.17, 0.14]), arm('GN', [0.1, 0.1, 0.1, 0.1]));
+    expect(icsCaption(gn, 1)).toContain("Here GN's ‖G − G′‖ averages 0.100 at layer 2, smaller than plain's 0.165 (cos 0.980 vs 0.980): in this run group norm reduces this shift");
   });
 
   it('notes a gradient-scale gap that dwarfs the comparison (a deep sigmoid net’s vanishing gradient)', () => {

@@ -74,7 +74,7 @@ export function icsCaption(history: readonly ArmHistory[], layer: number): strin
   const scale = scaleNote(plain, normed);
   const cos = Number.isFinite(plain.cos) && Number.isFinite(normed.cos) ? ` (cos ${normed.cos.toFixed(3)} vs ${plain.cos.toFixed(3)})` : '';
   const numbers = `${normed.name}'s ‖G − G′‖ averages ${formatValue(normed.l2)} at ${at}, ${normed.l2 >= plain.l2 ? 'larger' : 'smaller'} than ${plain.name}'s ${formatValue(plain.l2)}${cos}${scale}`;
-  const kind = normed.norm === 'batch' ? 'batch norm' : normed.norm === 'layer' ? 'layer norm' : 'normalization';
+  const kind = normed.norm === 'batch' ? 'batch norm' : normed.norm === 'layer' ? 'layer norm' : normed.norm === 'group' ? 'group norm' : 'normalization';
   if (normed.l2 >= plain.l2) {
     // Santurkar et al. studied batch norm: for another normalization the paper is a comparison, not a source.
     return normed.norm === 'batch'

@@ -30,5 +30,9 @@ describe('networkCaption', () => {
         { norm: 'batch', learningRate: 0.5, placement: 'after' },
       ]),
     ).toContain('they differ in normalization (highlighted) and its placement.');
+    // Two arms of one normalization that differ only in its own setting: never "every setting".
+    expect(networkCaption([{ norm: 'group', learningRate: 0.5, groups: 4 }, { norm: 'group', learningRate: 0.5, groups: 1 }])).toContain('they differ in number of groups.');
+    expect(networkCaption([{ norm: 'batch', learningRate: 0.5, noise: 0 }, { norm: 'batch', learningRate: 0.5, noise: 1 }])).toContain('they differ in noise after batch norm.');
+    expect(networkCaption([{ norm: 'group', learningRate: 0.5, groups: 4 }, { norm: 'batch', learningRate: 0.5 }])).toContain('they differ in normalization (highlighted).');
   });
 });

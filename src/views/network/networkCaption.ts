@@ -11,6 +11,10 @@ export interface ArmSettings {
   placement?: string;
   /** The arm's initial scale, where arms may differ in it: the same random draws, scaled. */
   initScale?: number;
+  /** Santurkar et al.'s noise after batch norm (0 or absent: none). */
+  noise?: number;
+  /** Group norm's number of groups. */
+  groups?: number;
 }
 
 export function networkCaption(arms: readonly ArmSettings[]): string {
@@ -23,6 +27,9 @@ export function networkCaption(arms: readonly ArmSettings[]): string {
   const what = [
     ...(differ(arms.map((a) => a.norm)) ? ['normalization (highlighted)'] : []),
     ...(differ(normed.map((a) => a.placement)) ? ['its placement'] : []),
+    // Two batch-norm arms may differ in their noise alone, two group-norm arms in their groups alone.
+    ...(differ(arms.filter((a) => a.norm === 'batch').map((a) => a.noise ?? 0)) ? ['noise after batch norm'] : []),
+    ...(differ(arms.filter((a) => a.norm === 'group').map((a) => a.groups)) ? ['number of groups'] : []),
     ...(differ(arms.map((a) => a.learningRate)) ? ['learning rate'] : []),
     ...(scaled ? ['initial scale'] : []),
   ];

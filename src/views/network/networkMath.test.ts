@@ -38,6 +38,7 @@ describe('labels', () => {
     expect(layerLabel({ kind: 'conv', units: 16, stride: 2, outShape: [14, 14, 16] })).toBe('conv 3×3·16 /2');
     expect(normLabel('batch')).toBe('BN');
     expect(normLabel('layer')).toBe('LN');
+    expect(normLabel('group')).toBe('GN');
     expect(normLabel('none')).toBeNull();
     expect((['sigmoid', 'tanh', 'relu'] as const).map((a) => activationLabel(a))).toEqual(['σ', 'tanh', 'ReLU']);
     expect(outputLabel(3)).toBe('softmax 3');

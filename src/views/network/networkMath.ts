@@ -8,6 +8,8 @@ import type { Activation, NormKind, Placement } from '../../config/schema';
  */
 
 export const CHAR_WIDTH = 7;
+/** The arm names' characters: larger and bolder than the blocks' (13 px semibold, .net-name in network.css). */
+const NAME_CHAR_WIDTH = 8.5;
 export const BOX_HEIGHT = 26;
 export const ROW_PITCH = 36;
 export const HEADER_HEIGHT = 20;
@@ -39,6 +41,8 @@ export function normLabel(norm: NormKind): string | null {
       return 'BN';
     case 'layer':
       return 'LN';
+    case 'group':
+      return 'GN';
   }
 }
 
@@ -169,8 +173,8 @@ export function layoutNetwork(spec: NetworkSpec, width: number): NetworkLayout {
   const n = spec.layers.length;
   const armCount = spec.arms.length;
   const longestName = spec.arms.reduce((m, a) => Math.max(m, [...a.name].length), 1);
-  const nameWidth = Math.min(130, Math.max(48, Math.ceil(longestName * CHAR_WIDTH) + 14));
-  const nameChars = Math.floor((nameWidth - 14) / CHAR_WIDTH);
+  const nameWidth = Math.min(130, Math.max(48, Math.ceil(longestName * NAME_CHAR_WIDTH) + 14));
+  const nameChars = Math.floor((nameWidth - 14) / NAME_CHAR_WIDTH);
 
   const inputText = shapeLabel(spec.inputShape);
   const outputText = outputLabel(spec.numClasses);
