@@ -5,7 +5,7 @@ import { armWith, at, gapText, keepTraining, lastIndex, lastStep, missingArms, n
 import type { Conclusion, Figure, Lesson } from './types';
 
 /**
- * Lesson 7: small batches, batch norm against layer norm (group norm joins when the engine has it). On this
+ * Lesson 7: small batches, batch norm against layer norm (group norm is an arm choice too; the sweep CLI compares all four). On this
  * engine batch norm is still ahead at batch 4 (the preset's old text said the opposite); at batch 2 layer norm
  * is far ahead. At batch 4 the cost of noisy batch statistics shows as a training loss (batch statistics)
  * well above the test loss (running averages), which layer norm, the same in both modes, does not have.
