@@ -1,83 +1,279 @@
 /**
- * Engine benchmark in Node: training steps per second and probe cost per preset and backend, with tensor counts
- * to show nothing leaks. Prints a table and writes bench-results/engine-node.json.
- *   npm run bench                       all presets below, wasm and cpu
- *   npm run bench -- --quick            fewer steps (a smoke run)
+ * Engine benchmark in Node, with a native anchor: lockstep training steps per second, probe cost and kernels per
+ * step for each preset and backend, and the same networks in PyTorch (one thread) measured in between, so the
+ * engine's speed is a ratio to a known reference rather than a number that only means something on this machine.
+ *   npm run bench:engine                                    ioffe-mnist, spirals and cnn-mnist on wasm and cpu
+ *   npm run bench:engine -- --preset cnn-mnist --backend wasm --rounds 5
+ *   npm run bench:engine -- --quick                         a smoke run
+ * Prints two tables and writes bench-results/engine-node.json. See BENCH_USAGE (--help) for every flag.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { presetConfig } from '../config/presets';
-import { LockstepTrainer, loadDataset, tf, trySetBackend, type BackendName } from '../engine';
+import type { ExperimentConfig } from '../config/schema';
+import { buildArchitecture, LockstepTrainer, loadDataset, tf, trySetBackend, type Dataset } from '../engine';
+import { BENCH_USAGE, parseBenchArgs, type BenchBackend, type BenchOptions } from './benchArgs';
+import {
+  anchorRow,
+  anchorTable,
+  engineRow,
+  engineTable,
+  fmt,
+  hasAvx512f,
+  stepPathOf,
+  TARGETS,
+  type AnchorRow,
+  type EngineRound,
+  type EngineRow,
+  type StepPath,
+  type TorchRound,
+} from './benchReport';
+import { countKernels } from './kernelCount';
+import { TorchAnchor, type TorchHello } from './torchAnchor';
+import { engineParameterCounts, torchMirrorProblem, torchNetSpec } from './torchSpec';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const quick = process.argv.includes('--quick');
+const wasmPaths = path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist/');
 
-interface Row {
-  preset: string;
-  backend: BackendName;
-  arms: number;
-  steps: number;
-  msPerStep: number;
-  stepsPerSecond: number;
-  msPerProbe: number;
-  /** Each arm's own median step time (the trainer's timing, as the lab's Summary shows it). */
+/**
+ * Time budgets of one measurement. Steps run until both the minimum count and the time are reached, so a slow
+ * configuration (the CNN on cpu, seconds a step) still finishes and a fast one is timed over many steps. PyTorch
+ * gets the same budget. The warm-up takes the first steps' one-off costs (wasm memory growth, caches) out.
+ */
+const BUDGETS = {
+  full: { warmupSteps: 3, minSteps: 5, stepMs: 3000, maxProbes: 3, probeMs: 3000 },
+  quick: { warmupSteps: 2, minSteps: 3, stepMs: 500, maxProbes: 1, probeMs: 0 },
+} as const;
+type Budget = (typeof BUDGETS)[keyof typeof BUDGETS];
+
+interface EngineRoundResult {
+  round: EngineRound;
+  path: StepPath;
+  kernels: { step: number; probe: number } | null;
   armMsPerStep: { name: string; msPerStep: number }[];
   tensorsBefore: number;
   tensorsAfter: number;
 }
 
-async function measure(preset: string, backend: BackendName, steps: number): Promise<Row> {
-  const config = presetConfig(preset);
-  const dataset = await loadDataset(config, async () => new Uint8Array(fs.readFileSync(path.join(root, 'public/data/mnist.bin'))));
+async function measureEngine(config: ExperimentConfig, dataset: Dataset, backend: BenchBackend, budget: Budget, firstRound: boolean): Promise<EngineRoundResult> {
+  if (!(await trySetBackend(backend, { wasmPaths }))) throw new Error(`backend ${backend} failed to start`);
+  // A fresh trainer each round: every round times the same run from step 0 (and tensors never cross backends).
   const trainer = new LockstepTrainer(config, dataset);
-  for (let i = 0; i < 5; i++) trainer.trainStep();
-  await trainer.probe();
-  const tensorsBefore = tf.memory().numTensors;
-  const t0 = performance.now();
-  for (let i = 0; i < steps; i++) trainer.trainStep();
-  await trainer.arms[0]!.lossSum.data();
-  const msPerStep = (performance.now() - t0) / steps;
-  const armsMs = trainer.arms.map((a) => ({ name: a.name, msPerStep: a.timer.msPerStep }));
-  const p0 = performance.now();
-  const probes = 3;
-  for (let i = 0; i < probes; i++) await trainer.probe();
-  const msPerProbe = (performance.now() - p0) / probes;
-  const tensorsAfter = tf.memory().numTensors;
-  trainer.dispose();
-  return { preset, backend, arms: config.arms.length, steps, msPerStep, stepsPerSecond: 1000 / msPerStep, msPerProbe, armMsPerStep: armsMs, tensorsBefore, tensorsAfter };
+  try {
+    for (let i = 0; i < budget.warmupSteps; i++) trainer.trainStep();
+    let kernels: EngineRoundResult['kernels'] = null;
+    if (firstRound) {
+      // A real step and a real probe, counted; they also warm the backend up for the probes (wasm's heap grows to
+      // what a probe needs, once per process). Later rounds skip this probe: on the CNN on cpu it costs half a minute.
+      const step = await countKernels(backend, () => trainer.trainStep());
+      const probe = await countKernels(backend, () => trainer.probe());
+      kernels = { step: step.kernels, probe: probe.kernels };
+    }
+    const tensorsBefore = tf.memory().numTensors;
+    const armsTrained = trainer.arms.filter((a) => a.divergedAt === null).length;
+    let steps = 0;
+    const t0 = performance.now();
+    do {
+      trainer.trainStep();
+      steps++;
+    } while (steps < budget.minSteps || performance.now() - t0 < budget.stepMs);
+    // cpu and wasm compute each step before it returns; the read-back only matters on an asynchronous backend.
+    await trainer.arms[0]!.lossSum.data();
+    const stepSeconds = (performance.now() - t0) / 1000;
+    let probes = 0;
+    const p0 = performance.now();
+    do {
+      await trainer.probe();
+      probes++;
+    } while (probes < budget.maxProbes && performance.now() - p0 < budget.probeMs);
+    const msPerProbe = (performance.now() - p0) / probes;
+    return {
+      round: { steps, stepsPerSecond: steps / stepSeconds, armsTrained, probes, msPerProbe },
+      path: stepPathOf(trainer),
+      kernels,
+      armMsPerStep: trainer.arms.map((a) => ({ name: a.name, msPerStep: a.timer.msPerStep })),
+      tensorsBefore,
+      tensorsAfter: tf.memory().numTensors,
+    };
+  } finally {
+    trainer.dispose();
+  }
 }
 
-async function main(): Promise<void> {
+/** The training set as the raw files the PyTorch child reads: float32 examples in the engine's layout, uint8 labels. */
+function writeTrainingData(dir: string, name: string, dataset: Dataset): { x: string; y: string; count: number } {
+  const x = path.join(dir, `${name}-x.f32`);
+  const y = path.join(dir, `${name}-y.u8`);
+  fs.writeFileSync(x, new Uint8Array(dataset.trainX.buffer, dataset.trainX.byteOffset, dataset.trainX.byteLength));
+  fs.writeFileSync(y, dataset.trainY);
+  return { x, y, count: dataset.numTrain };
+}
+
+function torchLine(h: TorchHello): string {
+  const blas = h.blas.core ? `OpenBLAS core ${h.blas.core}, ${h.blas.threads} thread${h.blas.threads === 1 ? '' : 's'}` : `BLAS ${h.blas.library ?? 'unknown'}`;
+  const coretype = h.coretypeEnv ? `, OPENBLAS_CORETYPE=${h.coretypeEnv}` : '';
+  return `PyTorch anchor: torch ${h.torch} (Python ${h.python}), ${h.threads} thread, ${blas}${coretype}; sgemm 1024² ${fmt(h.sgemmGflops)} GFLOP/s`;
+}
+
+async function main(options: BenchOptions): Promise<void> {
   tf.env().set('PROD', true);
-  const wasmPaths = path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist/');
-  const plan: [string, BackendName, number][] = [];
-  for (const backend of ['wasm', 'cpu'] as const) {
-    for (const preset of ['ioffe-mnist', 'spirals', 'cnn-mnist']) {
-      const base = backend === 'wasm' ? (preset === 'cnn-mnist' ? 40 : 300) : preset === 'spirals' ? 300 : preset === 'cnn-mnist' ? 5 : 30;
-      plan.push([preset, backend, quick ? Math.max(3, Math.round(base / 10)) : base]);
+  const budget = options.quick ? BUDGETS.quick : BUDGETS.full;
+  const loadStart = os.loadavg();
+  const cpuinfo = fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '';
+
+  let anchor: TorchAnchor | null = null;
+  let torchStatus: TorchHello | { unavailable: string };
+  if (!options.torch) {
+    torchStatus = { unavailable: 'skipped (--no-torch)' };
+  } else {
+    const started = await TorchAnchor.start(path.join(root, 'scripts/torch-bench.py'));
+    if ('unavailable' in started) torchStatus = started;
+    else {
+      anchor = started;
+      torchStatus = started.hello;
     }
   }
-  const rows: Row[] = [];
-  for (const [preset, backend, steps] of plan) {
-    if (!(await trySetBackend(backend, { wasmPaths }))) throw new Error(`backend ${backend} failed to start`);
-    process.stderr.write(`  ${preset} on ${backend}: ${steps} steps…\n`);
-    rows.push(await measure(preset, backend, steps));
+  if ('unavailable' in torchStatus) console.log(`PyTorch anchor: not run: ${torchStatus.unavailable}`);
+  else {
+    console.log(torchLine(torchStatus));
+    // Debian's OpenBLAS picks slow SSE kernels on recent Xeons unless told (torchChildEnv); this shows whether it was.
+    if (hasAvx512f(cpuinfo) && torchStatus.sgemmGflops < 100) {
+      console.log(`  note: this CPU has AVX-512 but sgemm ran at ${fmt(torchStatus.sgemmGflops)} GFLOP/s (over 100 expected): the anchor is slow, so the ratios flatter the engine`);
+    }
   }
-  const header = ['preset', 'backend', 'arms', 'steps timed', 'ms/step', 'steps/s', 'ms/probe', 'per arm (ms/step)', 'tensors before→after'];
-  const cells = rows.map((r) => [r.preset, r.backend, String(r.arms), String(r.steps), r.msPerStep.toFixed(1), r.stepsPerSecond.toFixed(1), r.msPerProbe.toFixed(0), r.armMsPerStep.map((a) => `${a.name} ${a.msPerStep.toFixed(1)}`).join(' · '), `${r.tensorsBefore}→${r.tensorsAfter}`]);
-  const widths = header.map((h, c) => Math.max(h.length, ...cells.map((r) => r[c]!.length)));
-  const line = (r: string[]) => '| ' + r.map((s, c) => (c < 2 ? s.padEnd(widths[c]!) : s.padStart(widths[c]!))).join(' | ') + ' |';
-  console.log([line(header), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...cells.map(line)].join('\n'));
-  console.log('steps/s counts one lockstep step of all arms together; probes excluded (ms/probe is per probe of all arms).');
-  console.log('per arm: the median of each arm’s own step times (the last 64 at most), as the lab’s Summary shows them.');
+
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bn-bench-'));
+  const configs = new Map<string, ExperimentConfig>();
+  const datasets = new Map<string, Dataset>();
+  const torchData = new Map<string, { x: string; y: string; count: number }>();
+  const engine = new Map<string, EngineRoundResult[]>();
+  const torch = new Map<string, TorchRound[]>();
+  const torchSkipped = new Map<string, string>();
+  const key = (preset: string, backend: BenchBackend) => `${preset}|${backend}`;
+  try {
+    for (const preset of options.presets) {
+      const config = presetConfig(preset);
+      configs.set(preset, config);
+      datasets.set(preset, await loadDataset(config, async () => new Uint8Array(fs.readFileSync(path.join(root, 'public/data/mnist.bin')))));
+      const problem = torchMirrorProblem(config);
+      if (problem) torchSkipped.set(preset, problem);
+    }
+    for (let round = 1; round <= options.rounds; round++) {
+      for (const preset of options.presets) {
+        const config = configs.get(preset)!;
+        const dataset = datasets.get(preset)!;
+        for (const backend of options.backends) {
+          const r = await measureEngine(config, dataset, backend, budget, round === 1);
+          engine.set(key(preset, backend), [...(engine.get(key(preset, backend)) ?? []), r]);
+          process.stderr.write(
+            `  round ${round}/${options.rounds} · ${preset} on ${backend}: ${r.round.steps} steps, ${fmt(r.round.stepsPerSecond)} steps/s; ${r.round.probes} probe${r.round.probes === 1 ? '' : 's'}, ${fmt(r.round.msPerProbe)} ms each\n`,
+          );
+        }
+        if (!anchor || torchSkipped.has(preset)) continue;
+        if (!torchData.has(preset)) torchData.set(preset, writeTrainingData(tmp, preset, dataset));
+        const arch = buildArchitecture(config, dataset.inputShape, dataset.numClasses);
+        try {
+          const spec = torchNetSpec(config, arch);
+          const { parameters, ...t } = await anchor.measure({ spec, data: torchData.get(preset)!, budgetMs: budget.stepMs, minSteps: budget.minSteps, warmupSteps: budget.warmupSteps });
+          const expected = engineParameterCounts(config, arch);
+          if (parameters.join() !== expected.join()) throw new Error(`PyTorch's networks have ${parameters.join(', ')} parameters, the engine's ${expected.join(', ')}: not the same networks`);
+          torch.set(preset, [...(torch.get(preset) ?? []), t]);
+          process.stderr.write(`  round ${round}/${options.rounds} · ${preset} in PyTorch: ${t.steps} steps, ${fmt(t.steps / t.seconds)} steps/s\n`);
+        } catch (e) {
+          // One preset the mirror cannot run is a line in the report, not the end of the benchmark.
+          torchSkipped.set(preset, e instanceof Error ? e.message : String(e));
+          torch.delete(preset);
+        }
+      }
+    }
+  } finally {
+    anchor?.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+
+  const rows: EngineRow[] = [];
+  const anchors: AnchorRow[] = [];
+  for (const preset of options.presets) {
+    for (const backend of options.backends) {
+      const results = engine.get(key(preset, backend))!;
+      const first = results[0]!;
+      const last = results[results.length - 1]!;
+      const row = engineRow(
+        {
+          preset,
+          backend,
+          path: first.path,
+          arms: configs.get(preset)!.arms.length,
+          kernelsPerStep: first.kernels!.step,
+          kernelsPerProbe: first.kernels!.probe,
+          armMsPerStep: last.armMsPerStep,
+          tensorsBefore: last.tensorsBefore,
+          tensorsAfter: last.tensorsAfter,
+        },
+        results.map((r) => r.round),
+      );
+      rows.push(row);
+      const t = torch.get(preset);
+      if (t && t.length === results.length) anchors.push(anchorRow(row, t));
+    }
+  }
+
+  console.log('\nThe engine (Node, one thread):\n');
+  console.log(engineTable(rows));
+  console.log(
+    [
+      `steps/s: lockstep steps (every arm once, on the same mini-batch) per second, probes excluded; the median of ${options.rounds} round${options.rounds === 1 ? '' : 's'}.`,
+      `probe in steps: a probe of all arms in lockstep steps' time, the worst and the median round; the target (≤ ${TARGETS.probeSteps}) is set for ${TARGETS.probePresets.join(' and ')}.`,
+      'kernels/step: backend kernels one lockstep step dispatches (tf.profile, checked against a counter on the kernel registry).',
+      'per arm: each arm’s own median step time in the last round, as the lab’s Summary shows it; tensors: live tensors, the same before the timed steps and after the timed probes.',
+    ].join('\n'),
+  );
+  if (anchors.length > 0) {
+    console.log('\nAgainst PyTorch (the same networks, one thread, float32, measured between the engine’s rounds):\n');
+    console.log(anchorTable(anchors));
+    console.log(
+      'net-steps/s: network-steps per second (a lockstep step of two arms is two); engine ÷ PyTorch per round, the worst (smallest) and the median; ✓ where the worst round meets the target.',
+    );
+    for (const preset of new Set(anchors.map((a) => a.preset))) {
+      const rounds = torch.get(preset)!;
+      if (rounds.some((r) => !r.finite)) console.log(`  note: in PyTorch a network of ${preset} diverged (its loss is not finite) and went on training; the engine stops a diverged arm.`);
+    }
+  }
+  for (const [preset, why] of torchSkipped) if (options.presets.includes(preset) && anchor) console.log(`  ${preset}: no PyTorch anchor: ${why}`);
+  const loadEnd = os.loadavg();
+  console.log(`\nLoad average (1 min) at start ${loadStart[0]!.toFixed(2)}, at end ${loadEnd[0]!.toFixed(2)}, on ${os.cpus().length} cores.`);
+
   const out = path.join(root, 'bench-results/engine-node.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify({ tool: 'batchnorm-explorer bench (engine, Node)', date: new Date().toISOString(), node: process.version, cores: (await import('node:os')).cpus().length, rows }, null, 2));
+  const result = {
+    tool: 'batchnorm-explorer bench (engine, Node)',
+    date: new Date().toISOString(),
+    node: process.version,
+    cores: os.cpus().length,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    loadAverage: { start: loadStart, end: loadEnd },
+    options: { presets: options.presets, backends: options.backends, rounds: options.rounds, quick: options.quick, budget },
+    targets: TARGETS,
+    torch: torchStatus,
+    rows,
+    anchors,
+    torchRounds: Object.fromEntries(torch),
+  };
+  fs.writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
   console.log(`wrote ${path.relative(process.cwd(), out)}`);
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+const parsed = parseBenchArgs(process.argv.slice(2));
+if (!parsed.ok) {
+  for (const p of parsed.problems) console.error(p);
+  process.exit(2);
+} else if (parsed.options.help) {
+  console.log(BENCH_USAGE);
+} else {
+  main(parsed.options).catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
