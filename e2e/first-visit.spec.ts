@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 
 test('first visit: the default comparison trains in the page and reports a finite, falling loss', async ({ page }) => {
-  // Start-up includes measuring the backends (WebGL is software-rendered here): sized for a slow, busy machine.
+  // Sized for a slow, busy machine.
   test.setTimeout(300_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));

@@ -5,10 +5,21 @@ import fs from 'node:fs';
 
 /** Starts `vite preview` of a build (dist/ unless told) on the port, waits until it answers, and stops it on exit. */
 export async function servePreview(port, outDir = 'dist') {
-  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--outDir', outDir], { stdio: 'ignore' });
-  const stop = () => server.kill('SIGTERM');
+  // Its own process group, stopped as a whole: killing npx alone left vite serving on the port.
+  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--outDir', outDir], { stdio: 'ignore', detached: true });
+  let exited = false;
+  server.on('exit', () => (exited = true));
+  const stop = () => {
+    try {
+      process.kill(-server.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+  };
   process.on('exit', stop);
   for (let i = 0; i < 100; i++) {
+    // With --strictPort it exits at once when the port is taken: another server's answer must not pass for its own.
+    if (exited) throw new Error(`vite preview could not serve ${outDir} on port ${port} (in use?)`);
     try {
       if ((await fetch(`http://127.0.0.1:${port}/`)).ok) return { url: `http://127.0.0.1:${port}/`, stop };
     } catch {

@@ -1,3 +1,4 @@
+import { readGraphics } from './backendPlan';
 import { tf } from './tf';
 
 export type BackendName = 'webgl' | 'wasm' | 'cpu';
@@ -6,6 +7,8 @@ export interface BackendChoice {
   readonly name: BackendName;
   /** Why this backend runs, in words for the page and the CLI's log. */
   readonly reason: string;
+  /** When this run's backend replaced the previous run's: what happened, in a sentence for the page to show once. */
+  readonly change?: string;
 }
 
 export interface BackendOptions {
@@ -39,24 +42,15 @@ export async function trySetBackend(name: BackendName, opts: BackendOptions = {}
 
 /** WebGL2 in this context (window or worker): what tfjs-backend-webgl needs to run at full precision. */
 export function hasWebGL2(): boolean {
-  try {
-    if (typeof OffscreenCanvas !== 'undefined') return new OffscreenCanvas(1, 1).getContext('webgl2') !== null;
-    if (typeof document !== 'undefined') return document.createElement('canvas').getContext('webgl2') !== null;
-  } catch {
-    /* no WebGL */
-  }
-  return false;
+  return readGraphics().kind !== 'none';
 }
 
 /**
  * Picks the backend: an explicit request is honoured when it can run (else the next in webgl → wasm → cpu order,
- * with the reason); 'auto' takes the first that initialises, unless `measure` is given, which times each candidate
- * on the actual workload and keeps the fastest.
+ * with the reason); 'auto' takes the first of the candidates that starts (webgl only where there is WebGL2). The
+ * page does not use 'auto': it plans its start from what it knows of this device (backendPlan.ts).
  */
-export async function chooseBackend(
-  request: BackendName | 'auto',
-  opts: BackendOptions & { candidates?: BackendName[]; measure?: (name: BackendName, bestMs: number) => Promise<number> } = {},
-): Promise<BackendChoice> {
+export async function chooseBackend(request: BackendName | 'auto', opts: BackendOptions & { candidates?: BackendName[] } = {}): Promise<BackendChoice> {
   const order: BackendName[] = opts.candidates ?? ['webgl', 'wasm', 'cpu'];
   if (request !== 'auto') {
     if (await trySetBackend(request, opts)) return { name: request, reason: `${request} requested` };
@@ -65,29 +59,14 @@ export async function chooseBackend(
     }
     throw new Error('no TensorFlow.js backend could start');
   }
-  const usable: BackendName[] = [];
   const why: string[] = [];
   for (const b of order) {
     if (b === 'webgl' && !hasWebGL2()) {
       why.push('no WebGL2');
       continue;
     }
-    if (await trySetBackend(b, opts)) usable.push(b);
-    else why.push(`${b} failed to start`);
+    if (await trySetBackend(b, opts)) return { name: b, reason: why.length ? `${b} (${why.join('; ')})` : `${b} (first available)` };
+    why.push(`${b} failed to start`);
   }
-  if (usable.length === 0) throw new Error('no TensorFlow.js backend could start');
-  if (!opts.measure || usable.length === 1) {
-    const name = usable[0]!;
-    await tf.setBackend(name);
-    return { name, reason: why.length ? `${name} (${why.join('; ')})` : `${name} (first available)` };
-  }
-  const times = new Map<BackendName, number>();
-  for (const b of usable) {
-    await tf.setBackend(b);
-    times.set(b, await opts.measure(b, Math.min(Infinity, ...times.values())));
-  }
-  const best = [...times.entries()].sort((a, b) => a[1] - b[1])[0]![0];
-  await tf.setBackend(best);
-  const detail = [...times.entries()].map(([b, ms]) => `${b} ${ms.toFixed(1)} ms/step`).join(', ');
-  return { name: best, reason: `${best}: measured fastest (${detail})${why.length ? `; ${why.join('; ')}` : ''}` };
+  throw new Error('no TensorFlow.js backend could start');
 }

@@ -6,6 +6,7 @@ import { Drawer, DrawerButton, useDrawer } from './Drawer';
 import { HelpDialog } from './HelpDialog';
 import { CopyLinkButton } from './share/CopyLinkButton';
 import { LinkNotice } from './share/LinkNotice';
+import { BackendNotice } from './BackendNotice';
 import { ReplayBar } from './share/ReplayBar';
 import { useLinkSync } from './share/useLinkSync';
 import { VIEW_NAMES, type ViewName } from '../config/link';
@@ -196,6 +197,7 @@ export function App() {
         )}
         {/* Embed mode shows no notices but errors: the replay still runs (this bar starts it), unseen. */}
         {!embed && <LinkNotice />}
+        {!embed && <BackendNotice />}
         <ReplayBar />
         {lab && <LessonPanel />}
         {lab && <Summary />}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/schema';
 import { createSessionClient, type MainThreadLoader, type WorkerLike } from './client';
-import type { Command, SessionEvent } from './protocol';
+import type { Command, SessionEvent, TimingEvent } from './protocol';
 
 const config = parseConfig({ dataset: { name: 'xor', noise: 0.1 } });
 const configure = (learningRate: number): Command => ({ type: 'configure', config: parseConfig({ ...config, optimizer: { ...config.optimizer, learningRate } }), backend: 'wasm' });
@@ -124,6 +124,27 @@ describe('the session client', () => {
     expect(main.handled.map((c) => c.type)).toEqual(['configure']);
     client.send({ type: 'play' });
     expect(main.handled.map((c) => c.type)).toEqual(['configure', 'play']);
+  });
+
+  it('tells a new session the timings kept from earlier visits first, and keeps those it reports, which the page never sees', async () => {
+    const worker = fakeWorker();
+    const main = fakeMainThread();
+    const known = { 'GPU A': { 'digits-mlp': { gpu: 'webgl' as const, gpuMs: 4, wasmMs: 12, at: 1 } } };
+    const written: TimingEvent[] = [];
+    const events: SessionEvent[] = [];
+    createSessionClient((e) => events.push(e), { startWorker: () => worker, loadMainThread: main.load, memory: { read: () => known, write: (e) => written.push(e) } });
+    expect(worker.posted).toEqual([{ type: 'timings', known }]);
+    const timing: TimingEvent = { type: 'timing', renderer: 'GPU A', workload: 'points-mlp', timing: { gpu: 'webgl', gpuMs: 30, wasmMs: 9, at: 2 } };
+    worker.answer(timing as never);
+    expect(written).toEqual([timing]);
+    expect(events).toEqual([]);
+    // The worker fails before its first run: the main thread is told them too, once, before the commands replayed.
+    const replayed = fakeWorker();
+    const fallback = fakeMainThread();
+    createSessionClient(() => {}, { startWorker: () => replayed, loadMainThread: fallback.load, memory: { read: () => known, write: () => {} } }).send(configure(0.5));
+    replayed.fail();
+    await flush();
+    expect(fallback.handled.map((c) => c.type)).toEqual(['timings', 'configure']);
   });
 
   it('without Worker support, training runs on the main thread from the start', async () => {

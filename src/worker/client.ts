@@ -1,5 +1,6 @@
+import { localDeviceMemory, type DeviceMemory } from '../platform/backendMemory';
 import { enqueueCommand } from './commandQueue';
-import type { Command, SessionEvent } from './protocol';
+import type { Command, SessionEvent, SessionMessage } from './protocol';
 
 export type ExecutionMode = 'worker' | 'main-thread';
 
@@ -17,12 +18,12 @@ export interface SessionClient {
 export interface WorkerLike {
   postMessage(cmd: Command): void;
   terminate(): void;
-  onmessage: ((e: MessageEvent<SessionEvent>) => void) | null;
+  onmessage: ((e: MessageEvent<SessionMessage>) => void) | null;
   onerror: ((e: ErrorEvent) => void) | null;
 }
 
 /** What runs the session on the main thread: loaded on demand, since the worker usually makes it unneeded. */
-export type MainThreadLoader = () => Promise<(emit: (e: SessionEvent) => void) => { handle(cmd: Command): void }>;
+export type MainThreadLoader = () => Promise<(emit: (e: SessionMessage) => void) => { handle(cmd: Command): void }>;
 
 export interface SessionClientOptions {
   forceMainThread?: boolean;
@@ -31,15 +32,18 @@ export interface SessionClientOptions {
   /** The training worker (tests: a fake); null where there is none. */
   startWorker?: (() => WorkerLike) | null;
   loadMainThread?: MainThreadLoader;
+  /** Where this device's backend timings are kept between visits (default: localStorage; null: nowhere). */
+  memory?: DeviceMemory | null;
 }
 
 const defaultWorker = (): WorkerLike =>
   new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module', name: 'training' }) as unknown as WorkerLike;
 
 const defaultMainThread: MainThreadLoader = async () => {
-  const [{ TrainingSession }, { fetchMnistBytes, wasmPaths }] = await Promise.all([import('./session'), import('../platform/wasmPaths')]);
-  // Short slices so rendering and input get the thread between them.
-  return (emit) => new TrainingSession({ emit, fetchMnist: fetchMnistBytes, backendOptions: { wasmPaths }, sliceMs: 8 });
+  const [{ TrainingSession, WEBGL }, { fetchMnistBytes, wasmPaths }] = await Promise.all([import('./session'), import('../platform/wasmPaths')]);
+  // Short slices so rendering and input get the thread between them; no background timing of WebGL, whose shader
+  // compilation would freeze the page (a timing kept from an earlier visit is still used).
+  return (emit) => new TrainingSession({ emit, remember: emit, fetchMnist: fetchMnistBytes, backendOptions: { wasmPaths }, sliceMs: 8, gpu: { ...WEBGL, time: null } });
 };
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -54,10 +58,18 @@ const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
  */
 export function createSessionClient(onEvent: (e: SessionEvent) => void, opts: SessionClientOptions = {}): SessionClient {
   let runId = 0;
-  const deliver = (e: SessionEvent) => {
+  const memory = opts.memory === undefined ? localDeviceMemory() : opts.memory;
+  const deliver = (e: SessionMessage) => {
+    // A timing of this device belongs to no run: it is kept for later visits, and the page's store never sees it.
+    if (e.type === 'timing') {
+      memory?.write(e);
+      return;
+    }
     runId = Math.max(runId, e.runId);
     onEvent(e);
   };
+  /** What a new session is told first: this device's timings from earlier visits. */
+  const greeting = (): Command[] => (memory ? [{ type: 'timings', known: memory.read() }] : []);
   const fail = (message: string) => deliver({ type: 'error', runId, message });
 
   let mode: ExecutionMode = 'worker';
@@ -79,11 +91,12 @@ export function createSessionClient(onEvent: (e: SessionEvent) => void, opts: Se
     },
   };
 
-  const toMainThread = (why: string, short: string) => {
+  const toMainThread = (why: string, short: string, replay: Command[] = []) => {
     mode = 'main-thread';
     reason = why;
     label = short;
     target = mainThread(opts.loadMainThread ?? defaultMainThread, deliver, fail);
+    for (const cmd of [...greeting(), ...replay.filter((c) => c.type !== 'timings')]) target.send(cmd);
   };
 
   const startWorker = opts.startWorker === undefined ? (typeof Worker === 'undefined' ? null : defaultWorker) : opts.startWorker;
@@ -94,10 +107,10 @@ export function createSessionClient(onEvent: (e: SessionEvent) => void, opts: Se
   } else {
     try {
       target = inWorker(startWorker(), deliver, fail, (why, sent) => {
-        toMainThread(`the training worker failed to start (${why}): training runs on the main thread`, 'on the main thread (the worker failed)');
-        for (const cmd of sent) target.send(cmd);
+        toMainThread(`the training worker failed to start (${why}): training runs on the main thread`, 'on the main thread (the worker failed)', sent);
         opts.onModeChange?.(client);
       });
+      for (const cmd of greeting()) target.send(cmd);
     } catch (e) {
       toMainThread(`no Web Worker (${messageOf(e)}): training runs on the main thread`, 'on the main thread');
     }
@@ -110,7 +123,7 @@ export function createSessionClient(onEvent: (e: SessionEvent) => void, opts: Se
  * session merges them), so that if the worker fails they can be replayed on the main thread; after that a
  * failure is an error of the run on screen.
  */
-function inWorker(worker: WorkerLike, deliver: (e: SessionEvent) => void, fail: (message: string) => void, fallBack: (why: string, sent: Command[]) => void) {
+function inWorker(worker: WorkerLike, deliver: (e: SessionMessage) => void, fail: (message: string) => void, fallBack: (why: string, sent: Command[]) => void) {
   let proven = false;
   let dead = false;
   const sent: Command[] = [];
@@ -149,7 +162,7 @@ function inWorker(worker: WorkerLike, deliver: (e: SessionEvent) => void, fail: 
  * The session on the main thread, once its code has loaded; commands wait (merged) until then. If the code does
  * not load (offline, say), that is the run's error, and the next configure or reset tries again.
  */
-function mainThread(load: MainThreadLoader, deliver: (e: SessionEvent) => void, fail: (message: string) => void) {
+function mainThread(load: MainThreadLoader, deliver: (e: SessionMessage) => void, fail: (message: string) => void) {
   let session: { handle(cmd: Command): void } | null = null;
   let loading = false;
   const waiting: Command[] = [];

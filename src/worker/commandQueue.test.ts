@@ -21,9 +21,9 @@ describe('waiting commands: a newer one drops those it makes pointless', () => {
     expect(q[0]!.type === 'configure' && q[0]!.config.optimizer.learningRate).toBeCloseTo(0.31, 10);
   });
 
-  it('a configure drops every waiting command that concerns the old run, and keeps the speed', () => {
-    const q = queue({ type: 'play' }, { type: 'setSpeed', stepsPerSecond: 5 }, { type: 'step' }, { type: 'runTo', step: 40 }, { type: 'schedule', config: base }, { type: 'reset' }, { type: 'pause' }, configure(0.1));
-    expect(types(q)).toEqual(['setSpeed', 'configure']);
+  it('a configure drops every waiting command that concerns the old run, and keeps the speed and the device’s timings', () => {
+    const q = queue({ type: 'timings', known: {} }, { type: 'play' }, { type: 'setSpeed', stepsPerSecond: 5 }, { type: 'step' }, { type: 'runTo', step: 40 }, { type: 'schedule', config: base }, { type: 'reset' }, { type: 'pause' }, configure(0.1));
+    expect(types(q)).toEqual(['timings', 'setSpeed', 'configure']);
   });
 
   it('a backend named by a dropped configure (a link’s be=wasm) survives a newer “auto”', () => {

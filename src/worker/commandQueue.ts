@@ -5,7 +5,7 @@ import type { Command } from './protocol';
  * one rebuild instead of one each (20 quick learning-rate changes used to rebuild 20 times, one after another).
  *
  * - `configure` starts a new run from step 0 with its own complete configuration, paused: every waiting command
- *   but `setSpeed` (which outlives runs) is moot. A backend that a dropped `configure` asked for by name (a
+ *   but `setSpeed` and `timings` (which outlive runs) is moot. A backend that a dropped `configure` asked for by name (a
  *   link's `be=wasm`) is kept when the newer one says 'auto', which means "the one in use".
  * - `reset` rebuilds the same configuration from step 0, paused: waiting resets, steps, run-tos, plays and
  *   pauses are moot, and so is the reset itself when a `configure` still waits (it gives a fresh run anyway).
@@ -27,7 +27,7 @@ export function enqueueCommand(pending: Command[], cmd: Command): Command[] {
   switch (cmd.type) {
     case 'configure': {
       const named = pending.filter((c): c is Extract<Command, { type: 'configure' }> => c.type === 'configure' && c.backend !== 'auto').pop();
-      keep((c) => c.type !== 'setSpeed');
+      keep((c) => c.type !== 'setSpeed' && c.type !== 'timings');
       pending.push(cmd.backend === 'auto' && named ? { ...cmd, backend: named.backend } : cmd);
       break;
     }

@@ -1,6 +1,7 @@
 import type { ExperimentConfig, NormKind, Placement } from '../config/schema';
 import type { ParamInfo } from '../engine/model';
 import type { BackendChoice, BackendName } from '../engine/backend';
+import type { BackendTiming, KnownTimings } from '../engine/backendPlan';
 import type { ProbeSnapshot } from '../engine/probes/types';
 
 /**
@@ -16,7 +17,12 @@ export type Command =
   | { type: 'step' }
   | { type: 'reset' }
   | { type: 'runTo'; step: number }
-  | { type: 'setSpeed'; stepsPerSecond: number | null };
+  | { type: 'setSpeed'; stepsPerSecond: number | null }
+  /**
+   * What this browser measured of its device on earlier visits, which the page keeps (a worker has no localStorage).
+   * Sent first, before any configure; it outlives runs.
+   */
+  | { type: 'timings'; known: KnownTimings };
 
 export interface ArmInfo {
   name: string;
@@ -63,14 +69,26 @@ export type SessionEvent =
    */
   | ({ type: 'status'; runId: number } & SessionPhase);
 
+/**
+ * What the session measured of this device (WebGL against WebAssembly on one kind of network), for the page to keep
+ * between visits. It belongs to no run, so it is not a SessionEvent: the client keeps it and the store never sees it.
+ */
+export interface TimingEvent {
+  type: 'timing';
+  renderer: string;
+  workload: string;
+  timing: BackendTiming;
+}
+
+/** Everything the session sends the page. */
+export type SessionMessage = SessionEvent | TimingEvent;
+
 /** The phases a page may wait through, in the order they happen. */
 export type SessionPhase =
   /** Reading the digits (MNIST: a download and decoding) or drawing a synthetic set from the seed. */
   | { phase: 'data'; dataset: string }
-  /** Loading and starting the TensorFlow.js backends (the wasm binary, a WebGL context). */
+  /** Loading and starting the TensorFlow.js backend (the wasm binary, or a WebGL context and its shaders). */
   | { phase: 'backends' }
-  /** Timing a few training steps of this configuration on one backend, to keep the fastest. */
-  | { phase: 'measure'; backend: BackendName }
   /** Building every arm's network from the seed. */
   | { phase: 'build' }
   /** Probing the new networks at step 0, the views' first picture: 'ready' comes with it, then the probe. */

@@ -1,10 +1,42 @@
 import type { ExperimentConfig } from '../config/schema';
-import { chooseBackend, type BackendChoice, type BackendName, type BackendOptions } from '../engine/backend';
+import { chooseBackend, trySetBackend, type BackendChoice, type BackendName, type BackendOptions } from '../engine/backend';
+import {
+  BACKEND_LABEL,
+  knownTiming,
+  planBackend,
+  readGraphics,
+  rendererKey,
+  withTiming,
+  workloadKind,
+  type BackendPlan,
+  type BackendTiming,
+  type Graphics,
+  type KnownTimings,
+} from '../engine/backendPlan';
+import { timeBackends } from '../engine/backendTiming';
 import { DatasetLoader } from '../engine/data/load';
 import type { Dataset } from '../engine/data/types';
 import { LockstepTrainer } from '../engine/trainer';
 import { enqueueCommand, rebuildWaiting } from './commandQueue';
-import type { Command, SessionEvent, SessionPhase } from './protocol';
+import type { Command, SessionEvent, SessionPhase, TimingEvent } from './protocol';
+
+/**
+ * How the session finds and times this device's GPU backend. The page's is WebGL (WEBGL); tests stand in for it,
+ * since Node has no WebGL.
+ */
+export interface GpuAccess {
+  /** The backend that runs on a GPU. */
+  backend: BackendName;
+  /** This context's WebGL renderer, read once, when the first run's backend is planned. */
+  graphics(): Graphics;
+  /**
+   * Times a training step on several backends (timeBackends), in the background; null where it must not run: on the
+   * main thread, WebGL's first steps compile shaders for a second or more, which would freeze the page.
+   */
+  time: typeof timeBackends | null;
+}
+
+export const WEBGL: GpuAccess = { backend: 'webgl', graphics: readGraphics, time: timeBackends };
 
 export interface SessionHost {
   emit(event: SessionEvent): void;
@@ -12,7 +44,19 @@ export interface SessionHost {
   backendOptions: BackendOptions;
   /** Longest stretch of training before yielding to messages (and, on the main thread, to rendering). */
   sliceMs: number;
+  /** Keeps what the session measured of this device for later visits (the page keeps it in localStorage). */
+  remember?(event: TimingEvent): void;
+  /** The GPU backend (default: WEBGL). */
+  gpu?: GpuAccess;
+  /** Idle time before the background timing (default: BACKGROUND_TIMING_DELAY_MS). */
+  timingDelayMs?: number;
 }
+
+/** How long the session waits, idle with a run on screen, before timing the GPU backend: the page settles first. */
+export const BACKGROUND_TIMING_DELAY_MS = 1000;
+
+/** A plan to start on, or a backend asked for by name (a link's `be=`), which chooseBackend starts and explains. */
+type StartPlan = (BackendPlan & { named: false }) | { name: BackendName; named: true };
 
 /** Lets messages (and, on the main thread, input and rendering) that are already waiting in the event loop in. */
 const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -27,11 +71,23 @@ const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0
 export class TrainingSession {
   private trainer: LockstepTrainer | null = null;
   private config: ExperimentConfig | null = null;
-  /** The backend the newest configure asked for ('auto': measure once, then keep the one in use). */
+  /** The backend the newest configure asked for by name, until it is started ('auto': none). */
   private requested: BackendName | 'auto' = 'auto';
+  /** A configure named a backend (a link's `be=`): the session keeps the one it got, never a measured one. */
+  private pinned = false;
   private backend: BackendChoice | null = null;
+  /** Backends that failed to start in this session: not planned again. */
+  private readonly unstartable = new Set<BackendName>();
+  private readonly gpu: GpuAccess;
+  /** This context's WebGL, read once, when the first run's backend is planned. */
+  private graphics: Graphics | null = null;
+  /** What the page kept of earlier visits' timings, and what this session measured since. */
+  private known: KnownTimings = {};
+  /** The kind of network (workloadKind) to time the GPU backend on once the session is idle, or null. */
+  private timingDue: string | null = null;
+  private timingTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly data: DatasetLoader;
-  /** The dataset of the run being built or trained (the backend measurement trains on it too). */
+  /** The dataset of the run being built or trained (the background timing trains on it too). */
   private dataset: Dataset | null = null;
   private pending: Command[] = [];
   private runId = 0;
@@ -45,6 +101,7 @@ export class TrainingSession {
 
   constructor(private readonly host: SessionHost) {
     this.data = new DatasetLoader(() => this.host.fetchMnist());
+    this.gpu = host.gpu ?? WEBGL;
   }
 
   /**
@@ -71,8 +128,14 @@ export class TrainingSession {
     switch (cmd.type) {
       case 'configure':
         this.config = cmd.config;
-        if (cmd.backend !== 'auto') this.requested = cmd.backend;
+        if (cmd.backend !== 'auto') {
+          this.requested = cmd.backend;
+          this.pinned = true;
+        }
         await this.setUp();
+        break;
+      case 'timings':
+        this.known = cmd.known;
         break;
       case 'schedule':
         this.config = cmd.config;
@@ -118,33 +181,127 @@ export class TrainingSession {
         break;
     }
     this.progress(true);
+    this.whenIdle();
   }
 
   /**
-   * The data, then the backend (measured once, or the one asked for by name), then the run. Every step is done
-   * again after a failure, so a configure or reset after one starts over where it failed.
+   * The data and the backend together (the wasm binary downloads and compiles while the digits do), then the run.
+   * The backend is the one a configure named, if any; else the one planned for this device and kind of network
+   * (planBackend): WebAssembly at once, unless WebGL was measured clearly faster here. Every step is done again after
+   * a failure, so a configure or reset after one starts over where it failed.
    */
   private async setUp(): Promise<void> {
     if (!this.config) return;
     // A burst of changes arrives as many messages: let those already sent in first, so they merge.
     await yieldToEvents();
     if (this.superseded()) return;
-    if (!this.backend || (this.requested !== 'auto' && this.requested !== this.backend.name)) {
-      // The run these phases lead to is the next one: rebuild() numbers it.
-      await this.loadData(this.runId + 1);
-      if (this.superseded()) return;
-      this.status(this.runId + 1, { phase: 'backends' });
-      this.backend = await chooseBackend(this.requested, {
-        ...this.host.backendOptions,
-        measure: (name, best) => {
-          this.status(this.runId + 1, { phase: 'measure', backend: name });
-          return this.measure(name, best);
-        },
-      });
+    // The run these phases lead to is the next one: rebuild() numbers it.
+    const runId = this.runId + 1;
+    // The first plan reads the renderer (some 13 ms of this thread): the download is under way by then.
+    const first = this.backend === null ? this.loadData(runId) : null;
+    const plan = this.plan();
+    if (!this.backend || plan.name !== this.backend.name) {
+      const data = first ?? this.loadData(runId);
+      const starting = this.startBackend(plan);
+      try {
+        await data;
+      } catch (e) {
+        // Settled before the error is reported, so that a Reset does not start a backend while this one still starts.
+        await starting.catch(() => undefined);
+        throw e;
+      }
+      if (!this.superseded()) this.status(runId, { phase: 'backends' });
+      this.backend = await starting;
       // Asked and answered: later configures keep this backend (one that fails over to another keeps that one).
       this.requested = 'auto';
+      if (this.superseded()) return;
+    } else if (!plan.named) {
+      // The same backend, for a reason that may have changed (WebGL timed since, and found slower).
+      this.backend = { name: this.backend.name, reason: plan.reason };
     }
+    this.timingDue = !plan.named && plan.measure && this.backend.name === 'wasm' && this.gpu.time ? workloadKind(this.config) : null;
     await this.rebuild();
+  }
+
+  /** The backend this configuration should run on, and why. */
+  private plan(): StartPlan {
+    if (this.requested !== 'auto') return { name: this.requested, named: true };
+    if (this.pinned && this.backend) return { name: this.backend.name, named: true };
+    this.graphics ??= this.gpu.graphics();
+    const timing = knownTiming(this.known, rendererKey(this.graphics), workloadKind(this.config!), this.gpu.backend, Date.now());
+    const plan = planBackend(this.graphics, timing, this.gpu.backend, this.gpu.time !== null);
+    // A backend that would not start here is not tried on every change of setting: the one running stays.
+    if (this.backend && this.unstartable.has(plan.name)) return { name: this.backend.name, named: true };
+    return { ...plan, named: false };
+  }
+
+  /** Starts the planned backend, or the next that starts (saying why); `change` when it replaces the previous run's. */
+  private async startBackend(plan: StartPlan): Promise<BackendChoice> {
+    const opts = this.host.backendOptions;
+    if (plan.named) return chooseBackend(plan.name, opts);
+    const previous = this.backend?.name ?? null;
+    const change = (name: BackendName, sentence: string) => (previous !== null && previous !== name ? { change: sentence } : {});
+    if (await trySetBackend(plan.name, opts)) return { name: plan.name, reason: plan.reason, ...change(plan.name, plan.change) };
+    this.unstartable.add(plan.name);
+    // A GPU measured fast on an earlier visit that no longer starts (a new driver, a GPU the browser now blocks).
+    if (plan.name === this.gpu.backend) this.learn(workloadKind(this.config!), { gpu: plan.name, gpuMs: null, wasmMs: null, at: Date.now() });
+    const next = await chooseBackend('wasm', { ...opts, candidates: ['wasm', 'cpu'].filter((b) => b !== plan.name) as BackendName[] });
+    const failed = `${BACKEND_LABEL[plan.name]} failed to start here`;
+    return { name: next.name, reason: `${next.name}: ${failed}, so ${BACKEND_LABEL[next.name]} runs the networks`, ...change(next.name, `Switched to ${BACKEND_LABEL[next.name]}: ${failed}.`) };
+  }
+
+  /** Keeps a timing of this device, and hands it to the page to keep for later visits. */
+  private learn(workload: string, timing: BackendTiming): void {
+    this.graphics ??= this.gpu.graphics();
+    const renderer = rendererKey(this.graphics);
+    this.known = withTiming(this.known, renderer, workload, timing);
+    this.host.remember?.({ type: 'timing', renderer, workload, timing });
+  }
+
+  /** Nothing asked of the session, and a run on screen: the moment for background work. */
+  private idle(): boolean {
+    return this.trainer !== null && !this.playing && this.pending.length === 0;
+  }
+
+  /**
+   * Times the GPU backend against WebAssembly once the session is idle (and again at its next idle moment if a
+   * command interrupts it). A GPU that is clearly faster takes over at the next reset or change of setting, which
+   * says so; the run on screen is never switched under the learner's eyes.
+   */
+  private whenIdle(): void {
+    if (this.timingDue === null || this.timingTimer !== null || !this.idle()) return;
+    this.timingTimer = setTimeout(() => {
+      this.timingTimer = null;
+      this.busy = this.busy.then(() => this.timeGpu()).catch(() => {
+        // Background work: a failure of the timing itself is no failure of the run. It is not tried again.
+        this.timingDue = null;
+      });
+    }, this.host.timingDelayMs ?? BACKGROUND_TIMING_DELAY_MS);
+  }
+
+  private async timeGpu(): Promise<void> {
+    const { config, dataset, trainer, timingDue: workload } = this;
+    const time = this.gpu.time;
+    if (workload === null || !time || !config || !dataset || !trainer || !this.idle() || workloadKind(config) !== workload) return;
+    const gpu = this.gpu.backend;
+    const times = await time(config, dataset, ['wasm', gpu], {
+      backendOptions: this.host.backendOptions,
+      // Between rounds, messages get in; any command, or a new run, stops the timing until the next idle moment.
+      interrupted: async () => {
+        await yieldToEvents();
+        return this.trainer !== trainer || !this.idle();
+      },
+    });
+    if (times === null) {
+      this.whenIdle();
+      return;
+    }
+    this.timingDue = null;
+    const gpuMs = times.get(gpu) ?? null;
+    const wasmMs = times.get('wasm') ?? null;
+    // WebAssembly runs this very session: if it could not be timed, there is nothing to compare.
+    if (gpuMs !== null && wasmMs === null) return;
+    this.learn(workload, { gpu, gpuMs, wasmMs, at: Date.now() });
   }
 
   private async rebuild(): Promise<void> {
@@ -201,6 +358,8 @@ export class TrainingSession {
       points: data.inputShape.length === 1 && data.inputShape[0] === 2 ? { xy: data.testX.slice(), labels: data.testY.slice() } : null,
     });
     this.host.emit({ type: 'probe', runId: this.runId, snapshot: first });
+    // A change of backend is told with the run that it began; the runs after it are on the same backend.
+    if (this.backend.change !== undefined) this.backend = { name: this.backend.name, reason: this.backend.reason };
   }
 
   /**
@@ -217,41 +376,6 @@ export class TrainingSession {
   /** Tells the page what it is waiting for (the page times each phase itself: the clocks differ). */
   private status(runId: number, phase: SessionPhase): void {
     this.host.emit({ type: 'status', runId, ...phase });
-  }
-
-  /**
-   * Milliseconds per lockstep training step of the current configuration on the active backend. `bestMs` is the
-   * fastest backend's time so far: a candidate that is clearly slower is not timed to the end (the cpu backend's
-   * CNN step takes seconds, and the page waits for this).
-   */
-  private async measure(_name: BackendName, bestMs: number): Promise<number> {
-    const trainer = new LockstepTrainer(this.config!, this.dataset!);
-    const sync = () => trainer.arms[0]!.lossSum.data();
-    try {
-      // Warm-up compiles shaders (webgl) and fills caches; then time a few real steps, ending on a read-back so
-      // asynchronous backends are charged for their work.
-      const w0 = performance.now();
-      trainer.trainStep();
-      await sync();
-      const first = performance.now() - w0;
-      if (first > 20 * bestMs) return first;
-      for (let i = 0; i < 2; i++) trainer.trainStep();
-      await sync();
-      const t0 = performance.now();
-      let steps = 0;
-      while (steps < 6) {
-        trainer.trainStep();
-        steps++;
-        if (steps % 2 === 0) {
-          await sync();
-          if (performance.now() - t0 > 3 * bestMs * steps) break;
-        }
-      }
-      await sync();
-      return (performance.now() - t0) / steps;
-    } finally {
-      trainer.dispose();
-    }
   }
 
   /** Trains `n` steps, probing whenever the schedule says so. */
@@ -315,7 +439,7 @@ export class TrainingSession {
     if (this.playing) {
       const wait = this.stepsPerSecond ? Math.max(0, (steps * 1000) / this.stepsPerSecond - elapsed) : 0;
       this.schedule(wait);
-    }
+    } else this.whenIdle();
   }
 
   private progress(force: boolean): void {
@@ -339,7 +463,14 @@ export class TrainingSession {
       this.busy = this.busy
         .then(async () => {
           const next = await chooseBackend('wasm', { ...this.host.backendOptions, candidates: ['wasm', 'cpu'] });
-          this.backend = { name: next.name, reason: `WebGL failed (${message}); switched to ${next.name} and replayed to step ${step}` };
+          // Not planned again on this device, this visit or the next (until the timing is old enough to retry).
+          this.unstartable.add('webgl');
+          if (this.gpu.backend === 'webgl' && this.config) this.learn(workloadKind(this.config), { gpu: 'webgl', gpuMs: null, wasmMs: null, at: Date.now() });
+          this.backend = {
+            name: next.name,
+            reason: `WebGL failed (${message}); switched to ${next.name} and replayed to step ${step}`,
+            change: `Switched to ${BACKEND_LABEL[next.name]}: WebGL failed (${message}), so the run was rebuilt and replayed to step ${step}.`,
+          };
           await this.rebuild();
           if (step > 0) await this.apply({ type: 'runTo', step });
         })

@@ -12,5 +12,7 @@ const session = new TrainingSession({
   fetchMnist: fetchMnistBytes,
   backendOptions: { wasmPaths },
   sliceMs: 30,
+  // The page keeps the device's timings (a worker has no localStorage).
+  remember: (event) => scope.postMessage(event),
 });
 scope.onmessage = (e: MessageEvent<Command>) => session.handle(e.data);

@@ -14,7 +14,7 @@ function useNow(active: boolean, ms = 100): number {
 }
 
 /**
- * Feedback while waiting: the start-up phases (the engine loading, the digits, the backends being measured, the
+ * Feedback while waiting: the start-up phases (the engine loading, the digits, the backend starting, the
  * networks being built), each with its time, until the run is ready; later, a rebuild that takes a while; and a
  * note while a new network's first step, the slowest, is under way. The phase is announced once (a polite live
  * region); the ticking seconds are not.

@@ -17,8 +17,7 @@ describe('feedback while waiting', () => {
     expect(phaseLabel({ phase: 'engine' })).toBe('starting the engine');
     expect(phaseLabel({ phase: 'data', dataset: 'mnist' })).toBe('loading the digits');
     expect(phaseLabel({ phase: 'data', dataset: 'spirals' })).toBe('drawing the 2-D data set');
-    expect(phaseLabel({ phase: 'backends' })).toBe('starting the backends');
-    expect(phaseLabel({ phase: 'measure', backend: 'wasm' })).toBe('measuring backends: wasm');
+    expect(phaseLabel({ phase: 'backends' })).toBe('starting the backend');
     expect(phaseLabel({ phase: 'build' })).toBe('building the networks');
     expect(phaseLabel({ phase: 'probe' })).toBe('taking the first probe');
     expect(formatElapsed(430)).toBe('0.4 s');
@@ -36,20 +35,16 @@ describe('feedback while waiting', () => {
     t.advance(400);
     receive({ type: 'status', runId: 1, phase: 'backends' });
     t.advance(600);
-    receive({ type: 'status', runId: 1, phase: 'measure', backend: 'webgl' });
-    t.advance(3000);
-    receive({ type: 'status', runId: 1, phase: 'measure', backend: 'wasm' });
+    receive({ type: 'status', runId: 1, phase: 'build' });
     t.advance(500);
     const line = startupLine(store.getState().waiting, t.at())!;
-    expect(line.current).toEqual({ label: 'measuring backends: wasm', ms: 500 });
+    expect(line.current).toEqual({ label: 'building the networks', ms: 500 });
     expect(line.done).toEqual([
       { label: 'engine', ms: 2000 },
       { label: 'digits', ms: 400 },
-      { label: 'backends', ms: 600 },
-      { label: 'webgl timed', ms: 3000 },
+      { label: 'backend', ms: 600 },
     ]);
-    expect(line.totalMs).toBe(6500);
-    receive({ type: 'status', runId: 1, phase: 'build' });
+    expect(line.totalMs).toBe(3500);
     receive({
       type: 'ready',
       runId: 1,

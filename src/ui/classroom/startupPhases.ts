@@ -13,9 +13,7 @@ export function phaseLabel(p: StartupPhase): string {
     case 'data':
       return p.dataset === 'mnist' ? 'loading the digits' : 'drawing the 2-D data set';
     case 'backends':
-      return 'starting the backends';
-    case 'measure':
-      return `measuring backends: ${p.backend}`;
+      return 'starting the backend';
     case 'build':
       return 'building the networks';
     case 'probe':
@@ -31,9 +29,7 @@ export function doneLabel(p: StartupPhase): string {
     case 'data':
       return p.dataset === 'mnist' ? 'digits' : 'data';
     case 'backends':
-      return 'backends';
-    case 'measure':
-      return `${p.backend} timed`;
+      return 'backend';
     case 'build':
       return 'networks';
     case 'probe':
