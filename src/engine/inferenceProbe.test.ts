@@ -1,14 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tf } from './tf';
 import '@tensorflow/tfjs-backend-wasm';
 import type { ExperimentConfigInput } from '../config/schema';
-import { LockstepTrainer } from './trainer';
+import type { LockstepTrainer } from './trainer';
 import { runLockstep } from './run';
 import { appendProbe, createHistory, modeHistory } from './history';
 import { distributionsIn, type LayerDistributions } from './probes/types';
 import { PERCENTILES } from './probes/distribution';
 import { percentileReference } from './testing/reference';
-import { configAndData } from './testing/fixtures';
+import { trainerFixture } from './testing/fixtures';
 
 /**
  * Batch norm's inference-mode distributions: the probe batch through the network with the running averages, the way
@@ -30,18 +30,7 @@ const mlp = (placement: 'before' | 'after'): ExperimentConfigInput => ({
   probe: { interval: 10, batchSize: PROBE, bins: 16, range: 8 },
 });
 
-let live: LockstepTrainer[] = [];
-afterEach(() => {
-  live.forEach((t) => t.dispose());
-  live = [];
-});
-
-async function trainer(input: ExperimentConfigInput): Promise<LockstepTrainer> {
-  const { config, dataset } = await configAndData(input);
-  const t = new LockstepTrainer(config, dataset);
-  live.push(t);
-  return t;
-}
+const { trainer, release } = trainerFixture();
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
@@ -183,8 +172,7 @@ describe('inference-mode distributions (batch norm with its running averages)', 
       // One batch-norm arm per probe measured its inference mode.
       expect(inference).toBe(8);
       expect(tf.memory().numTensors).toBe(afterStart);
-      t.dispose();
-      live = live.filter((x) => x !== t);
+      release(t);
       expect(tf.memory().numTensors).toBe(before);
     }
   });

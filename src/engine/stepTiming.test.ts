@@ -1,10 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import '@tensorflow/tfjs-backend-cpu';
 import { tf } from './tf';
 import { ASYNC_SAMPLE_EVERY, isSampledStep, isSynchronousBackend, median, MIN_INTERVAL_SAMPLES, StepTimer, TIMING_WINDOW } from './stepTiming';
-import { LockstepTrainer } from './trainer';
 import { runLockstep } from './run';
-import { configAndData } from './testing/fixtures';
+import { trainerFixture } from './testing/fixtures';
 import type { ExperimentConfigInput } from '../config/schema';
 import type { ProbeSnapshot } from './probes/types';
 
@@ -87,11 +86,7 @@ describe('the trainer’s timing (an injected clock)', () => {
     arms: [{ norm: 'none' }, { norm: 'batch' }],
     probe: { interval: 5, batchSize: 32, bins: 8, range: 4 },
   };
-  let live: LockstepTrainer[] = [];
-  afterEach(() => {
-    live.forEach((t) => t.dispose());
-    live = [];
-  });
+  const { trainer } = trainerFixture();
 
   /** A clock that reads 2 ms across every first arm's step and 5 ms across every second's (four reads per step). */
   function scriptedClock(): () => number {
@@ -102,9 +97,7 @@ describe('the trainer’s timing (an injected clock)', () => {
   }
 
   async function run(clock?: () => number): Promise<ProbeSnapshot[]> {
-    const { config: c, dataset } = await configAndData(config);
-    const t = new LockstepTrainer(c, dataset, clock);
-    live.push(t);
+    const t = await trainer(config, clock);
     const snaps: ProbeSnapshot[] = [];
     await runLockstep(t, 10, { onProbe: (s) => snaps.push(s) });
     return snaps;

@@ -23,7 +23,8 @@ export async function configAndData(input: ExperimentConfigInput): Promise<{ con
  * its test, so the next test's tensor counts start clean. `history` trains `steps` steps and keeps every probe.
  */
 export function trainerFixture(): {
-  trainer: (input: ExperimentConfigInput) => Promise<LockstepTrainer>;
+  /** A trainer of `input`; `clock` times its steps (the trainer's default: performance.now). */
+  trainer: (input: ExperimentConfigInput, clock?: () => number) => Promise<LockstepTrainer>;
   history: (input: ExperimentConfigInput, steps: number) => Promise<ArmHistory[]>;
   /** Disposes a trainer now (a test that counts the tensors it leaves) and forgets it. */
   release: (t: LockstepTrainer) => void;
@@ -32,9 +33,9 @@ export function trainerFixture(): {
   afterEach(() => {
     for (const t of live.splice(0)) t.dispose();
   });
-  const trainer = async (input: ExperimentConfigInput) => {
+  const trainer = async (input: ExperimentConfigInput, clock?: () => number) => {
     const { config, dataset } = await configAndData(input);
-    const t = new LockstepTrainer(config, dataset);
+    const t = new LockstepTrainer(config, dataset, clock);
     live.push(t);
     return t;
   };
