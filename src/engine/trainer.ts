@@ -2,11 +2,17 @@ import { armName, type ExperimentConfig, type ScheduleEvent } from '../config/sc
 import type { Dataset } from './data/types';
 import { BatchSampler } from './batches';
 import { armSpec, buildArchitecture, crossEntropy, forward, initialValues, paramLayout, type Architecture, type ArmSpec, type ForwardCapture, type ParamInfo, type RunningStats } from './model';
-import { batchMoments, batchNormAxes, updateRunningStats } from './norm/batch';
-import { standardizeBackward } from './norm/standardize';
+import { batchMoments, updateRunningStats } from './norm/batch';
 import { createOptimizer, type Optimizer } from './optimizers';
-import { distributionTensors, readDistributions } from './probes/distribution';
-import type { ArmProbe, BatchNormInspection, BoundaryGrid, LayerProbe, ProbeSnapshot } from './probes/types';
+import { measureActivations, probeBatchPasses } from './probes/activations';
+import { measureBatchNorm } from './probes/batchNorm';
+import { boundaryPlane, measureBoundary, type BoundaryPlane } from './probes/boundary';
+import { measureEvaluation, TestSet } from './probes/evaluation';
+import { batchPass, measureGradients } from './probes/gradients';
+import { measureLandscape } from './probes/landscape';
+import type { ProbedNetwork } from './probes/network';
+import { readBack, type Readback } from './probes/readback';
+import type { ArmProbe, LayerProbe, ProbeSnapshot } from './probes/types';
 import { isSampledStep, isSynchronousBackend, StepTimer } from './stepTiming';
 import { tf, type Tensor } from './tf';
 
@@ -69,35 +75,19 @@ class Arm {
   }
 }
 
-/** Values of the step inspector's per-sample arrays kept per unit (the batch, or its first pixels for a conv). */
-export const INSPECT_SAMPLES = 32;
-/** Test examples per forward pass when evaluating the test set. */
-export const TEST_CHUNK = 500;
-/** Decision-boundary grid points per side. */
-export const BOUNDARY_SIZE = 48;
-
-/** A square grid over the data's extent (with a margin), row 0 at the top (largest x₂). */
-function boundaryGrid(dataset: Dataset): { grid: Tensor; size: number; extent: [number, number, number, number] } {
-  let r = 1;
-  for (const a of [dataset.trainX, dataset.testX]) for (const v of a) r = Math.max(r, Math.abs(v));
-  const half = Math.ceil(r * 1.1 * 10) / 10;
-  const size = BOUNDARY_SIZE;
-  const pts = new Float32Array(size * size * 2);
-  for (let row = 0; row < size; row++) {
-    for (let col = 0; col < size; col++) {
-      const k = (row * size + col) * 2;
-      pts[k] = -half + ((col + 0.5) / size) * 2 * half;
-      pts[k + 1] = half - ((row + 0.5) / size) * 2 * half;
-    }
-  }
-  return { grid: tf.tensor2d(pts, [size * size, 2]), size, extent: [-half, half, -half, half] };
-}
-
 export interface TrainerLiveSettings {
   momentum: number;
   bnMomentum: number;
   affine: boolean;
   bnMode: 'train' | 'inference';
+}
+
+export interface TrainerOptions {
+  /**
+   * Measure the loss landscape along the gradient at every probe (ArmProbe.landscape): one more forward and backward
+   * pass per step size and arm, several training steps' worth, so it is off unless asked for.
+   */
+  landscape?: boolean;
 }
 
 export interface TrainerInfo {
@@ -121,11 +111,11 @@ export class LockstepTrainer implements TrainerInfo {
   /** Events applied so far (a prefix of the schedule). */
   private applied = 0;
   private readonly flatSize: number;
-  private readonly testX: Tensor;
-  private readonly testY: Tensor;
+  private readonly testSet: TestSet;
+  /** The fixed probe batch: the test set's first examples. */
   private readonly probeX: Tensor;
   /** 2-D datasets: the grid of input points the decision boundary is evaluated on. */
-  private readonly boundary: { grid: Tensor; size: number; extent: [number, number, number, number] } | null;
+  private readonly boundary: BoundaryPlane | null;
   private stepCount = 0;
 
   constructor(
@@ -133,6 +123,7 @@ export class LockstepTrainer implements TrainerInfo {
     readonly dataset: Dataset,
     /** The clock that times each arm's steps, in ms (injectable for tests); it never changes what is computed. */
     private readonly clock: () => number = () => performance.now(),
+    private readonly options: TrainerOptions = {},
   ) {
     this.architecture = buildArchitecture(config, dataset.inputShape, dataset.numClasses);
     this.optimizer = createOptimizer(config.optimizer);
@@ -141,11 +132,10 @@ export class LockstepTrainer implements TrainerInfo {
     this.sampler = new BatchSampler(dataset.numTrain, config.batchSize, config.seed);
     const flat = dataset.inputShape.reduce((a, b) => a * b, 1);
     this.flatSize = flat;
-    this.testX = tf.tensor2d(dataset.testX, [dataset.numTest, flat]);
-    this.testY = tf.tensor1d(dataset.testY, 'int32');
+    this.testSet = new TestSet(dataset);
     const probeCount = Math.min(config.probe.batchSize, dataset.numTest);
-    this.probeX = tf.slice(this.testX, [0, 0], [probeCount, flat]);
-    this.boundary = flat === 2 ? boundaryGrid(dataset) : null;
+    this.probeX = tf.tensor2d(dataset.testX.subarray(0, probeCount * flat), [probeCount, flat]);
+    this.boundary = flat === 2 ? boundaryPlane(dataset) : null;
     this.arms = config.arms.map((armCfg) => {
       const spec = armSpec(armCfg, config);
       const layout = paramLayout(this.architecture, spec);
@@ -289,146 +279,57 @@ export class LockstepTrainer implements TrainerInfo {
     return { step: this.stepCount, arms };
   }
 
+  /**
+   * One arm's probe: each measurement (probes/*) registers named tensors and hands back the function that reads its
+   * values by name, so none depends on another's order; everything comes back in one `data()` call.
+   */
   private async probeArm(arm: Arm, batchIndices: Int32Array): Promise<Omit<ArmProbe, 'timing'>> {
     const { bins, range } = this.config.probe;
-    const hidden = this.architecture.hidden;
-    const L = hidden.length;
-    // Everything to read back, in a fixed order, then one concatenated read.
-    const parts = tf.tidy(() => {
-      const out: Tensor[] = [];
-      const running = arm.runningTensors();
-      const inference = { kind: 'inference' as const, running };
-      // Fixed probe batch, training mode: the nonlinearity's input as training sees it, batch norm using the probe
-      // batch's own statistics, so a BN unit's input has mean β and standard deviation γ by construction.
-      const probeCap: ForwardCapture = { preActivations: [], inputs: [], normInputs: [] };
-      forward(this.architecture, arm.spec, arm.layout, arm.params, this.probeX, { kind: 'train', step: this.stepCount }, probeCap);
-      // And in inference mode (the running averages: the network as the test set sees it), where batch norm's band
-      // can move. Without batch norm the two modes are the same computation: done once, read as both.
-      const inferenceCap: ForwardCapture | null = arm.spec.norm === 'batch' ? { preActivations: [], inputs: [], normInputs: [] } : null;
-      if (inferenceCap) forward(this.architecture, arm.spec, arm.layout, arm.params, this.probeX, inference, inferenceCap);
-      // Test set, inference mode, in chunks: a CNN's activations for all 2,000 digits at once would take
-      // hundreds of MB (GPU textures on webgl).
-      let lossSum: Tensor = tf.scalar(0);
-      let correct: Tensor = tf.scalar(0);
-      const n = this.dataset.numTest;
-      for (let start = 0; start < n; start += TEST_CHUNK) {
-        const size = Math.min(TEST_CHUNK, n - start);
-        const xs = tf.slice(this.testX, [start, 0], [size, -1]);
-        const ys = tf.slice(this.testY, [start], [size]);
-        const logits = forward(this.architecture, arm.spec, arm.layout, arm.params, xs, inference);
-        lossSum = tf.add(lossSum, tf.mul(crossEntropy(logits, ys, this.architecture.numClasses), size));
-        correct = tf.add(correct, tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), tf.cast(ys, 'int32')), 'float32')));
-      }
-      const testLoss = tf.div(lossSum, n);
-      const testAcc = tf.div(correct, n);
-      // The next training batch, training mode: gradients, batch moments, ICS.
+    const net: ProbedNetwork = { architecture: this.architecture, spec: arm.spec, layout: arm.layout, params: arm.params, running: arm.runningTensors() };
+    const { values, result: read } = await readBack((c) => {
       const { x, y } = this.uploadBatch(batchIndices);
-      const batchCap: ForwardCapture = { preActivations: [], inputs: [], normInputs: [] };
-      const lossAt = (ps: readonly Tensor[], cap?: ForwardCapture, taps?: readonly Tensor[]) =>
-        crossEntropy(forward(this.architecture, arm.spec, arm.layout, ps, x, { kind: 'train', step: this.stepCount }, cap, taps), y, this.architecture.numClasses);
-      // Batch-norm arms get zero taps on each layer's output, whose gradients are the layers' ∂ℓ/∂y.
-      const isBN = arm.spec.norm === 'batch';
-      const taps = isBN ? hidden.map((l) => tf.zeros([batchIndices.length, ...l.outShape])) : [];
-      const P = arm.params.length;
-      const { value: batchLoss, grads: allGrads } = tf.valueAndGrads((...ps: Tensor[]) => lossAt(ps.slice(0, P), undefined, ps.slice(P)))([...arm.params, ...taps]);
-      const grads = allGrads.slice(0, P);
-      const dys = allGrads.slice(P);
-      forward(this.architecture, arm.spec, arm.layout, arm.params, x, { kind: 'train', step: this.stepCount }, batchCap);
-      const proposed = this.optimizer.step(arm.params, grads, arm.optState, this.stepCount, arm.learningRate).params;
-      const trainLoss = arm.stepsSinceProbe > 0 ? tf.div(arm.lossSum, arm.stepsSinceProbe) : batchLoss;
-      out.push(tf.stack([trainLoss, testLoss, testAcc]));
-      if (this.boundary) {
-        out.push(tf.softmax(forward(this.architecture, arm.spec, arm.layout, arm.params, this.boundary.grid, inference)));
-      }
-
+      const pass = batchPass(net, x, y, this.stepCount, (t) => c.keep(t));
+      // The step the optimizer would take from here (not taken): the earlier layers' move for the ICS measure.
+      const proposed = this.optimizer.step(arm.params, [...pass.grads], arm.optState, this.stepCount, arm.learningRate).params;
+      const trainLoss = arm.stepsSinceProbe > 0 ? tf.div(arm.lossSum, arm.stepsSinceProbe) : pass.loss;
+      const { read: evaluation, probeCapture } = measureEvaluation(c, net, this.testSet, trainLoss, this.probeX.shape[0]!);
+      const passes = probeBatchPasses(net, this.probeX, this.stepCount, probeCapture);
+      const boundary = this.boundary ? measureBoundary(c, net, this.boundary) : null;
+      const landscape = this.options.landscape ? measureLandscape(c, 'landscape', net, pass, arm.learningRate) : null;
       let bnIndex = 0;
-      for (let j = 0; j < L; j++) {
-        const inMoments = tf.moments(probeCap.inputs[j]!);
-        const wIndex = arm.layout.findIndex((p) => p.layer === j && p.role === 'weight');
-        const G = grads[wIndex]!;
-        // G′: the gradient of this layer's weights after the earlier layers take their step on the same batch.
-        let icsL2: Tensor = tf.scalar(0);
-        let icsCos: Tensor = tf.scalar(1);
-        if (j > 0) {
-          const shifted = arm.params.map((p, i) => (arm.layout[i]!.layer < j ? proposed[i]! : p));
-          const Gp = tf.grad((w: Tensor) => lossAt(shifted.map((p, i) => (i === wIndex ? w : p))))(arm.params[wIndex]!);
-          icsL2 = tf.norm(tf.sub(G, Gp));
-          icsCos = tf.div(tf.sum(tf.mul(G, Gp)), tf.mul(tf.norm(G), tf.norm(Gp)));
-        }
-        out.push(
-          tf.stack([inMoments.mean, inMoments.variance, tf.norm(G), icsL2, icsCos]),
-          ...distributionTensors(probeCap.preActivations[j]!, bins, range),
-          ...(inferenceCap ? distributionTensors(inferenceCap.preActivations[j]!, bins, range) : []),
-        );
-        const run = running[j];
-        if (run) {
-          const xIn = batchCap.normInputs[bnIndex++]!;
-          const m = batchMoments(xIn);
-          out.push(m.mean, m.variance, run.mean, run.variance);
-          // The step inspector: the §3 backward of this layer on this batch, from the engine's own function.
-          const units = hidden[j]!.units;
-          const gamma = this.paramOf(arm, j, 'gamma') ?? tf.ones([units]);
-          const beta = this.paramOf(arm, j, 'beta') ?? tf.zeros([units]);
-          const axes = batchNormAxes(xIn.rank);
-          const back = standardizeBackward(xIn, gamma, dys[j]!, axes, arm.spec.epsilon);
-          const s = Math.min(INSPECT_SAMPLES, m.count);
-          const firstRows = (t: Tensor) => tf.slice(tf.reshape(t, [-1, units]), [0, 0], [s, units]);
-          out.push(gamma, beta, back.dGamma, back.dBeta, back.dMean, back.dVariance, firstRows(xIn), firstRows(dys[j]!), firstRows(back.dx));
-        }
-      }
-      return out.map((t) => tf.reshape(t, [-1]));
-    });
-    const sizes = parts.map((t) => t.size);
-    const flat = tf.concat(parts);
-    tf.dispose(parts);
-    const data = (await flat.data()) as Float32Array;
-    flat.dispose();
-
-    let offset = 0;
-    const take = (n: number): Float32Array => data.slice(offset, (offset += n));
-    let part = 0;
-    const next = (): Float32Array => take(sizes[part++]!);
-    const [trainLoss, testLoss, testAccuracy] = next() as unknown as [number, number, number];
-    const boundary: BoundaryGrid | null = this.boundary ? { size: this.boundary.size, extent: this.boundary.extent, probs: next() } : null;
-    if (arm.divergedAt === null && !(trainLoss < DIVERGED_LOSS)) arm.divergedAt = this.stepCount;
-    const layers: LayerProbe[] = [];
-    for (let j = 0; j < L; j++) {
-      const [inputMean, inputVariance, gradNorm, l2, cos] = next() as unknown as number[];
-      const { pooled, units } = readDistributions(next, bins);
-      const inference = arm.spec.norm === 'batch' ? readDistributions(next, bins) : null;
-      const bn = arm.running[j] ? { batchMean: next(), batchVariance: next(), runningMean: next(), runningVariance: next() } : null;
-      let inspect: BatchNormInspection | null = null;
-      if (bn) {
-        const [gamma, beta, dGamma, dBeta, dMean, dVariance, x, dy, dx] = [next(), next(), next(), next(), next(), next(), next(), next(), next()] as Float32Array[];
-        const count = batchIndices.length * hidden[j]!.outShape.slice(0, -1).reduce((a, b) => a * b, 1);
-        inspect = { count, samples: x!.length / hidden[j]!.units, gamma: gamma!, beta: beta!, mean: bn.batchMean, variance: bn.batchVariance, dGamma: dGamma!, dBeta: dBeta!, dMean: dMean!, dVariance: dVariance!, x: x!, dy: dy!, dx: dx! };
-      }
-      layers.push({
-        pooled,
-        units,
-        inference,
-        inputMean: inputMean!,
-        inputVariance: inputVariance!,
-        gradNorm: gradNorm!,
-        ics: { l2: l2!, cos: cos! },
-        bn,
-        inspect,
+      const layers = this.architecture.hidden.map((_, j) => {
+        const name = `layer${j}`;
+        return {
+          activations: measureActivations(c, name, passes, j, bins, range),
+          gradients: measureGradients(c, name, net, pass, proposed, j),
+          batchNorm: net.running[j] ? measureBatchNorm(c, `${name}.bn`, net, pass, j, bnIndex++) : null,
+        };
       });
-    }
+      return (r: Readback): Omit<ArmProbe, 'timing' | 'divergedAt'> => ({
+        ...evaluation(r),
+        boundary: boundary ? boundary(r) : null,
+        ...(landscape ? { landscape: landscape(r) } : {}),
+        layers: layers.map((l): LayerProbe => {
+          const { train, inference, inputMean, inputVariance } = l.activations(r);
+          const { gradNorm, ics } = l.gradients(r);
+          const bn = l.batchNorm ? l.batchNorm(r) : null;
+          return { ...train, inference, inputMean, inputVariance, gradNorm, ics, bn: bn?.bn ?? null, inspect: bn?.inspect ?? null };
+        }),
+      });
+    });
+    const probe = read(values);
+    values.assertAllRead();
+    if (arm.divergedAt === null && !(probe.trainLoss < DIVERGED_LOSS)) arm.divergedAt = this.stepCount;
     tf.tidy(() => arm.lossSum.assign(tf.scalar(0)));
     arm.stepsSinceProbe = 0;
-    return { trainLoss, testLoss, testAccuracy, divergedAt: arm.divergedAt, layers, boundary };
-  }
-
-  private paramOf(arm: Arm, layer: number, role: 'gamma' | 'beta'): Tensor | undefined {
-    const i = arm.layout.findIndex((p) => p.layer === layer && p.role === role);
-    return i >= 0 ? arm.params[i] : undefined;
+    return { ...probe, divergedAt: arm.divergedAt };
   }
 
   dispose(): void {
     this.boundary?.grid.dispose();
     for (const arm of this.arms) arm.dispose();
-    tf.dispose([this.testX, this.testY, this.probeX]);
+    this.testSet.dispose();
+    this.probeX.dispose();
   }
 
   /**

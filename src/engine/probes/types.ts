@@ -104,6 +104,32 @@ export interface BoundaryGrid {
   probs: Float32Array;
 }
 
+/**
+ * The loss landscape along the gradient (Santurkar et al. 2018, §3.1, Figure 4), on the probe step's training
+ * mini-batch: from the weights w, steps of sizes η_k along −g, g = ∇L(w) over every parameter. What the paper plots
+ * per step of training: the range of L(w − η_k g) (loss variation), of ‖∇L(w) − ∇L(w − η_k g)‖₂ (gradient
+ * predictiveness: how well the gradient here predicts the gradient there) and the "effective" β-smoothness,
+ * max_k ‖∇L(w) − ∇L(w − η_k g)‖₂ / ‖η_k g‖₂. A smoother landscape has a narrower loss range, a smaller gradient
+ * change and a smaller β.
+ */
+export interface LossLandscape {
+  /** η_k: the arm's learning rate times each multiplier, ascending. */
+  stepSizes: Float32Array;
+  /** L(w − η_k g) per step size (training mode, the probe step's mini-batch). */
+  loss: Float32Array;
+  /** ‖∇L(w) − ∇L(w − η_k g)‖₂ per step size. */
+  gradientChange: Float32Array;
+  /** L(w) and ‖g‖₂ at the starting point. */
+  lossHere: number;
+  gradNorm: number;
+  /** min and max of the loss over the step sizes, L(w) included. */
+  lossRange: [number, number];
+  /** min and max of the gradient change over the step sizes. */
+  gradientChangeRange: [number, number];
+  /** max_k ‖∇L(w) − ∇L(w − η_k g)‖₂ / (η_k ‖g‖₂); NaN where g = 0. */
+  betaSmoothness: number;
+}
+
 export interface ArmProbe {
   /** Mean training loss over the steps since the previous probe (at step 0: the loss of the first batch). */
   trainLoss: number;
@@ -113,6 +139,8 @@ export interface ArmProbe {
   divergedAt: number | null;
   layers: LayerProbe[];
   boundary: BoundaryGrid | null;
+  /** The loss landscape along the gradient, when the trainer measures it (LockstepTrainer's `landscape` option). */
+  landscape?: LossLandscape;
   /**
    * This arm's time per training step and its training seconds so far, on this machine: not determined by the seed,
    * so kept out of anything compared digit for digit (share-link replays, determinism tests).

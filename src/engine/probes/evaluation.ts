@@ -1,0 +1,91 @@
+import type { Dataset } from '../data/types';
+import { crossEntropy, type ForwardCapture } from '../model';
+import { tf, type Tensor } from '../tf';
+import { emptyCapture, inferenceMode, logitsOf, type ProbedNetwork } from './network';
+import type { Readback, ReadbackCollector } from './readback';
+
+/** Test examples per forward pass: a CNN's activations for all 2,000 digits at once would take hundreds of MB. */
+export const TEST_CHUNK = 500;
+
+/**
+ * The test set on the device, cut into chunks once, when the run starts. Slicing one resident tensor at every
+ * probe cost ~16 ms per ioffe-mnist arm on wasm (a copy of each chunk, every time) and bought nothing.
+ */
+export class TestSet {
+  readonly chunks: readonly { x: Tensor; y: Tensor; size: number }[];
+  readonly size: number;
+
+  constructor(dataset: Dataset, chunk = TEST_CHUNK) {
+    const flat = dataset.inputShape.reduce((a, b) => a * b, 1);
+    const chunks: { x: Tensor; y: Tensor; size: number }[] = [];
+    for (let start = 0; start < dataset.numTest; start += chunk) {
+      const size = Math.min(chunk, dataset.numTest - start);
+      chunks.push({
+        x: tf.tensor2d(dataset.testX.subarray(start * flat, (start + size) * flat), [size, flat]),
+        y: tf.tensor1d(Int32Array.from(dataset.testY.subarray(start, start + size)), 'int32'),
+        size,
+      });
+    }
+    this.chunks = chunks;
+    this.size = dataset.numTest;
+  }
+
+  dispose(): void {
+    tf.dispose(this.chunks.flatMap((c) => [c.x, c.y]));
+  }
+}
+
+export interface Evaluation {
+  trainLoss: number;
+  testLoss: number;
+  testAccuracy: number;
+}
+
+/**
+ * Evaluation: the training loss since the last probe (`trainLoss`, a scalar the caller computes), and the loss and
+ * accuracy over the whole test set in inference mode, as a deployed network would see it.
+ *
+ * The probe batch is the test set's first `probeRows` examples, so this pass over the test set also holds the probe
+ * batch's activations in inference mode: they are handed back (`probeCapture`) instead of being computed again.
+ * Inference mode treats each example on its own, so these are the numbers a pass over the probe batch alone gives
+ * (bit for bit on wasm and cpu, checked over the presets).
+ */
+export function measureEvaluation(
+  c: ReadbackCollector,
+  net: ProbedNetwork,
+  testSet: TestSet,
+  trainLoss: Tensor,
+  probeRows: number,
+): { read: (r: Readback) => Evaluation; probeCapture: ForwardCapture } {
+  let lossSum: Tensor = tf.scalar(0);
+  let correct: Tensor = tf.scalar(0);
+  const mode = inferenceMode(net);
+  const classes = net.architecture.numClasses;
+  const captures: ForwardCapture[] = [];
+  let start = 0;
+  for (const { x, y, size } of testSet.chunks) {
+    const capture = start < probeRows ? emptyCapture() : undefined;
+    if (capture) captures.push(capture);
+    const logits = logitsOf(net, net.params, x, mode, capture);
+    lossSum = tf.add(lossSum, tf.mul(crossEntropy(logits, y, classes), size));
+    correct = tf.add(correct, tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), y), 'float32')));
+    start += size;
+  }
+  c.put('trainLoss', trainLoss);
+  c.put('testLoss', tf.div(lossSum, testSet.size));
+  c.put('testAccuracy', tf.div(correct, testSet.size));
+  return {
+    read: (r) => ({ trainLoss: r.scalar('trainLoss'), testLoss: r.scalar('testLoss'), testAccuracy: r.scalar('testAccuracy') }),
+    probeCapture: firstRows(captures, probeRows),
+  };
+}
+
+/** The first `rows` examples of captures of consecutive chunks, as one capture. */
+function firstRows(captures: readonly ForwardCapture[], rows: number): ForwardCapture {
+  const head = (list: readonly Tensor[]): Tensor => {
+    const whole = list.length === 1 ? list[0]! : tf.concat(list as Tensor[], 0);
+    return whole.shape[0] === rows ? whole : tf.slice(whole, 0, rows);
+  };
+  const field = (key: keyof ForwardCapture): Tensor[] => captures[0]![key].map((_, j) => head(captures.map((cap) => cap[key][j]!)));
+  return { preActivations: field('preActivations'), inputs: field('inputs'), normInputs: field('normInputs') };
+}
