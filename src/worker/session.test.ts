@@ -5,38 +5,15 @@ import { readMnistBytes } from '../engine/testing/fixtures';
 import { tf } from '../engine/tf';
 import type { Command, SessionEvent } from './protocol';
 import { TrainingSession } from './session';
+import { DIGITS_CONFIG, pollUntil, withLr, XOR_CONFIG } from './sessionTesting';
 
-const config = parseConfig({
-  dataset: { name: 'xor', noise: 0.1 },
-  model: { kind: 'mlp', depth: 2, width: 8 },
-  activation: 'tanh',
-  optimizer: { kind: 'sgd', learningRate: 0.1 },
-  batchSize: 16,
-  probe: { interval: 5, batchSize: 32, bins: 16, range: 8 },
-});
-const withLr = (c: ExperimentConfig, learningRate: number) => parseConfig({ ...c, optimizer: { ...c.optimizer, learningRate } });
-
-/** The smallest MNIST networks, so that building and probing them on the cpu backend is quick. */
-const mnist = parseConfig({
-  dataset: { name: 'mnist', noise: 0 },
-  model: { kind: 'mlp', depth: 1, width: 8 },
-  arms: [{ norm: 'none' }],
-  probe: { interval: 50, batchSize: 16, bins: 8, range: 8 },
-});
-
-/** A CI machine may be several times slower than this one: conditions are polled, never slept for. */
-const WAIT_MS = 60_000;
+const config = XOR_CONFIG;
+const mnist = DIGITS_CONFIG;
 
 function session(fetchMnist: () => Promise<Uint8Array> = readMnistBytes) {
   const events: SessionEvent[] = [];
   const s = new TrainingSession({ emit: (e) => events.push(e), fetchMnist, backendOptions: {}, sliceMs: 5 });
-  const until = async (pred: () => boolean, what = 'a condition') => {
-    const t0 = Date.now();
-    while (!pred()) {
-      if (Date.now() - t0 > WAIT_MS) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  };
+  const until = pollUntil;
   const progress = () => events.filter((e) => e.type === 'progress');
   const lastStep = () => progress().at(-1)?.step ?? -1;
   const readies = () => events.filter((e): e is Extract<SessionEvent, { type: 'ready' }> => e.type === 'ready');

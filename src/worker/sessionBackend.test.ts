@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import '@tensorflow/tfjs-backend-cpu';
-import { parseConfig, type ExperimentConfig } from '../config/schema';
 import type { BackendName } from '../engine/backend';
 import type { BackendTiming, Graphics, KnownTimings } from '../engine/backendPlan';
 import type { timeBackends } from '../engine/backendTiming';
 import { readMnistBytes } from '../engine/testing/fixtures';
 import type { Command, SessionEvent, TimingEvent } from './protocol';
 import { TrainingSession, type GpuAccess } from './session';
+import { DIGITS_CONFIG, pollUntil, withLr, XOR_CONFIG } from './sessionTesting';
 
 /**
  * The session's start-up order and its background timing of the GPU backend. Node has no WebGL, so the cpu backend
@@ -14,20 +14,10 @@ import { TrainingSession, type GpuAccess } from './session';
  * which backend wins is the test's choice, never the machine's speed.
  */
 
-const config = parseConfig({
-  dataset: { name: 'xor', noise: 0.1 },
-  model: { kind: 'mlp', depth: 2, width: 8 },
-  activation: 'tanh',
-  optimizer: { kind: 'sgd', learningRate: 0.1 },
-  batchSize: 16,
-  probe: { interval: 5, batchSize: 32, bins: 16, range: 8 },
-});
-const withLr = (c: ExperimentConfig, learningRate: number) => parseConfig({ ...c, optimizer: { ...c.optimizer, learningRate } });
-/** The smallest MNIST network: another kind of network (digits) than the xor MLP (2-D points). */
-const digits = parseConfig({ dataset: { name: 'mnist', noise: 0 }, model: { kind: 'mlp', depth: 1, width: 8 }, arms: [{ norm: 'none' }], probe: { interval: 50, batchSize: 16, bins: 8, range: 8 } });
+const config = XOR_CONFIG;
+const digits = DIGITS_CONFIG;
 
 const GPU: Graphics = { renderer: 'Test GPU (stand-in)', kind: 'hardware' };
-const WAIT_MS = 60_000;
 
 /** A scripted timing: each call is recorded; `interrupt` runs just before the session is asked whether to stop. */
 function scriptedTiming(ms: Partial<Record<BackendName, number | null>>) {
@@ -52,13 +42,7 @@ function session(opts: { graphics?: Graphics; gpu?: BackendName; timing?: Return
   const timing = opts.timing ?? scriptedTiming({ wasm: 12, cpu: 4 });
   const gpu: GpuAccess = { backend: opts.gpu ?? 'cpu', graphics: () => opts.graphics ?? GPU, time: timing.time };
   const s = new TrainingSession({ emit: (e) => events.push(e), remember: (e) => remembered.push(e), fetchMnist: readMnistBytes, backendOptions: {}, sliceMs: 5, gpu, timingDelayMs: 0 });
-  const until = async (pred: () => boolean, what: string) => {
-    const t0 = Date.now();
-    while (!pred()) {
-      if (Date.now() - t0 > WAIT_MS) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  };
+  const until = pollUntil;
   const progress = () => events.filter((e) => e.type === 'progress');
   const lastStep = () => progress().at(-1)?.step ?? -1;
   const readies = () => events.filter((e): e is Extract<SessionEvent, { type: 'ready' }> => e.type === 'ready');

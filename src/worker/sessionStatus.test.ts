@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import '@tensorflow/tfjs-backend-cpu';
-import { parseConfig } from '../config/schema';
 import { readMnistBytes } from '../engine/testing/fixtures';
 import type { SessionEvent } from './protocol';
 import { TrainingSession } from './session';
+import { pollUntil, XOR_CONFIG } from './sessionTesting';
 
-const config = parseConfig({
-  dataset: { name: 'xor', noise: 0.1 },
-  model: { kind: 'mlp', depth: 2, width: 8 },
-  activation: 'tanh',
-  optimizer: { kind: 'sgd', learningRate: 0.1 },
-  batchSize: 16,
-  probe: { interval: 5, batchSize: 32, bins: 16, range: 8 },
-});
-
-async function until(pred: () => boolean, ms = 20_000) {
-  const t0 = Date.now();
-  while (!pred()) {
-    if (Date.now() - t0 > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const config = XOR_CONFIG;
+const until = pollUntil;
 
 /** The events' kinds in order: a status as its phase, the rest by type; progress left out. */
 const trace = (events: SessionEvent[]) => events.filter((e) => e.type !== 'progress').map((e) => (e.type === 'status' ? `status:${e.phase}` : e.type));
