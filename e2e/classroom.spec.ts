@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { expectOnScreen } from './helpers';
+import { expectOnScreen, recordStartupPhases } from './helpers';
 
 /**
  * The lab in a classroom: projector mode (large type, thick lines, the views the teacher picks, one 1280×720
@@ -169,15 +169,7 @@ test.describe('embed mode', () => {
 });
 
 test('while the engine gets ready, a progress line names each phase with its time, then gives way to the lab', async ({ page }) => {
-  // Every phase the card names, as it appears (the phases can pass faster than a test could poll them).
-  await page.addInitScript(() => {
-    const seen: string[] = [];
-    (window as unknown as { phasesSeen: string[] }).phasesSeen = seen;
-    new MutationObserver(() => {
-      const text = document.querySelector('[data-testid="engine-status"] .engine-phase')?.textContent;
-      if (text && seen[seen.length - 1] !== text) seen.push(text);
-    }).observe(document, { subtree: true, childList: true, characterData: true });
-  });
+  const phasesSeen = await recordStartupPhases(page);
   await page.goto('/');
   const card = page.getByTestId('engine-status');
   await expect(card).toBeVisible();
@@ -186,8 +178,7 @@ test('while the engine gets ready, a progress line names each phase with its tim
   await expect(page.getByRole('button', { name: 'Play' })).toBeDisabled();
 
   await untilReady(page);
-  const seen = await page.evaluate(() => (window as unknown as { phasesSeen: string[] }).phasesSeen);
-  const phases = seen.map((s) => s.replace(/^Getting the lab ready: /, '').replace(/…$/, ''));
+  const phases = await phasesSeen();
   expect(phases[0]).toBe('starting the engine');
   expect(phases).toEqual(expect.arrayContaining(['loading the digits', 'building the networks', 'taking the first probe']));
   // In the order they happen.

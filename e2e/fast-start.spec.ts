@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { recordStartupPhases } from './helpers';
 
 /**
  * A fresh visit on a machine without a GPU (headless Chromium draws WebGL in software, with SwiftShader) starts on
@@ -6,15 +7,7 @@ import { expect, test } from '@playwright/test';
  * fetched, and the header's reason says why, truthfully.
  */
 test('a fresh visit starts on WebAssembly at once, times no backend, loads no WebGL code, and says why', async ({ page, context }) => {
-  // Every phase the progress card names, as it appears (they can pass faster than a test could poll them).
-  await page.addInitScript(() => {
-    const seen: string[] = [];
-    (window as unknown as { phasesSeen: string[] }).phasesSeen = seen;
-    new MutationObserver(() => {
-      const text = document.querySelector('[data-testid="engine-status"] .engine-phase')?.textContent;
-      if (text && seen[seen.length - 1] !== text) seen.push(text);
-    }).observe(document, { subtree: true, childList: true, characterData: true });
-  });
+  const phasesSeen = await recordStartupPhases(page);
   // Every script the page and its worker fetch.
   const scripts: string[] = [];
   context.on('response', (r) => {
@@ -24,9 +17,7 @@ test('a fresh visit starts on WebAssembly at once, times no backend, loads no We
   // The first chart: the convergence view has its first probe.
   await expect(page.locator('rect.conv-overlay').first()).toBeAttached({ timeout: 120_000 });
 
-  const phases = (await page.evaluate(() => (window as unknown as { phasesSeen: string[] }).phasesSeen)).map((p) =>
-    p.replace(/^Getting the lab ready: /, '').replace(/…$/, ''),
-  );
+  const phases = await phasesSeen();
   expect(phases[0]).toBe('starting the engine');
   expect(phases).toContain('starting the backend');
   expect(phases.filter((p) => /measur|timed|timing/i.test(p))).toEqual([]);
