@@ -128,9 +128,11 @@ test.describe('comparisons anyone can build', () => {
     await expect.poll(() => stepOf(page), { timeout: 120_000 }).toBeGreaterThan(20);
     await restartWith('2');
     await expect(page.getByText(/Run reset to step 0: seed changed/)).toBeVisible();
+    // The old run stops at once (its button says Play); the new one arrives at step 0 and stays paused there.
+    await expect.poll(() => stepOf(page), { timeout: 120_000 }).toBe(0);
     await ready(page);
+    await expect(page.locator('.summary caption')).toHaveText('At step 0');
     await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
-    expect(await stepOf(page)).toBe(0);
 
     // On: the restarted run starts at 0 and plays on by itself.
     await page.getByLabel('Keep playing when a change restarts the run').check();

@@ -106,6 +106,25 @@ describe('training session (the worker’s side of the protocol)', () => {
     s.handle({ type: 'pause' });
   });
 
+  it('a change while playing stops the run on screen at once and says so; a play sent after it plays the new run', async () => {
+    const { s, events, until, lastStep, readies, start } = session();
+    await start();
+    s.handle({ type: 'play' });
+    await until(() => lastStep() >= 5);
+    const oldRun = readies()[0]!.runId;
+    const sent = events.length;
+    s.handle({ type: 'configure', config: withLr(config, 0.2), backend: 'cpu' });
+    // Before the rebuild is applied (it waits behind the queued slice), the page hears the old run stopped:
+    // otherwise its Play button says Pause for a run that is going away, and a press of it pauses nothing.
+    const first = events.slice(sent)[0];
+    expect(first).toMatchObject({ type: 'progress', runId: oldRun, playing: false });
+    s.handle({ type: 'play' });
+    await until(() => readies().length === 2);
+    const newRun = readies()[1]!.runId;
+    await until(() => events.some((e) => e.type === 'progress' && e.runId === newRun && e.playing && e.step > 0), 'the new run playing');
+    s.handle({ type: 'pause' });
+  });
+
   it('twenty changes sent together build one run, the newest, in a task of its own', async () => {
     const { s, events, until, readies, settle, start } = session();
     await start();

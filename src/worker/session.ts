@@ -109,6 +109,14 @@ export class TrainingSession {
    * pointless, which are dropped while they wait.
    */
   handle(cmd: Command): void {
+    // A configure or reset replaces the run on screen: it stops now, not when the rebuild gets its turn (behind
+    // the slices already queued, seconds on a busy machine), and the page is told, so its Play button is not left
+    // saying Pause for a run that is going away. A play sent after the change plays the new run.
+    if ((cmd.type === 'configure' || cmd.type === 'reset') && this.playing) {
+      this.playing = false;
+      this.target = null;
+      this.progress(true);
+    }
     enqueueCommand(this.pending, cmd);
     // One link of the chain per command handled: dropped commands leave links that find the queue empty.
     this.busy = this.busy.then(() => this.next()).catch((e: unknown) => this.fail(e));
