@@ -1,6 +1,6 @@
 import { defineConfig } from 'vite';
 
-// Bundles the Node entry points (experiment runner, benchmark, lesson verification, sweeps). tfjs-core's ESM files import
+// Bundles the Node entry points (experiment runner, benchmark, lesson verification, sweeps, the loss-landscape table). tfjs-core's ESM files import
 // each other without extensions, which plain Node cannot resolve, so tfjs is bundled in (ssr.noExternal).
 export default defineConfig({
   publicDir: false,
@@ -12,7 +12,7 @@ export default defineConfig({
     target: 'node20',
     minify: false,
     rollupOptions: {
-      input: { experiment: 'src/cli/experiment.ts', bench: 'src/cli/bench.ts', 'lessons-verify': 'src/cli/lessonsVerify.ts', sweep: 'src/cli/sweep.ts' },
+      input: { experiment: 'src/cli/experiment.ts', bench: 'src/cli/bench.ts', 'lessons-verify': 'src/cli/lessonsVerify.ts', sweep: 'src/cli/sweep.ts', landscape: 'src/cli/landscape.ts', rnn: 'src/cli/rnn.ts', gan: 'src/cli/gan.ts' },
       output: {
         format: 'es',
         entryFileNames: '[name].mjs',

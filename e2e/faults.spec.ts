@@ -190,15 +190,21 @@ test.describe('faults and recovery', () => {
       // Taken after every build the changes caused: commands wait behind them.
       await stepsOnce(page);
     };
+    // The session numbers every run it starts building; the page's counter shows the newest one announced.
+    const runNumber = async () => Number(await page.getByTestId('step').getAttribute('data-run'));
     await longest();
     await change(1);
     const one = await longest();
+    const before = await runNumber();
     await change(20);
     const twenty = await longest();
-    test.info().annotations.push({ type: 'longest task (ms)', description: `one change ${one.toFixed(0)}, twenty ${twenty.toFixed(0)}` });
-    // Both are measured here and now, so the machine's speed cancels out. Without merging and yielding, the twenty
-    // builds ran back to back in one task (5.7 s on this machine).
-    expect(twenty).toBeLessThan(3 * Math.max(one, 100));
+    const builds = (await runNumber()) - before;
+    test.info().annotations.push({ type: 'longest task (ms)', description: `one change ${one.toFixed(0)}, twenty ${twenty.toFixed(0)}; builds for twenty: ${builds}` });
+    // Counted, not timed, so a slow or busy machine gives the same answer: the twenty changes, sent in one task,
+    // merge into one build (two if one was already under way). Without merging, twenty builds ran back to back in
+    // one long task (5.7 s on this machine); the longest tasks are reported above, not asserted.
+    expect(builds).toBeGreaterThanOrEqual(1);
+    expect(builds).toBeLessThanOrEqual(2);
   });
 });
 

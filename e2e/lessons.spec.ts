@@ -16,6 +16,7 @@ const TRAIN_TO: Record<string, number> = {
   'inference-mode': 500,
   placement: 500,
   'small-batch': 1000,
+  mismatch: 1000,
   regularization: 1500,
   'noisy-bn': 500,
   'deep-sigmoid': 500,

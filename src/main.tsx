@@ -6,6 +6,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { decodeLink } from './config/link';
 import { createLabStore } from './store/labStore';
+import { sweepSetup } from './views/sweep/sweepSetup';
 import { resolveLessonLink } from './ui/lessons/lessonLink';
 import { LabContext, type Lab } from './store/context';
 import { createSessionClient } from './worker/client';
@@ -32,6 +33,7 @@ async function start(): Promise<void> {
     projector: view.projector ?? false,
     embed: view.embed ?? false,
   });
+  if (view.sweep) sweepSetup.setState({ spec: view.sweep });
   store.setState({ link: { problems: link.problems, backend: link.backend ?? null, to: link.to ?? 0 }, lesson: link.lesson ?? null });
   const client = createSessionClient((e) => store.getState().receive(e), {
     forceMainThread: new URLSearchParams(openedSearch).has('mainthread'),

@@ -236,6 +236,31 @@ describe('npm run experiment (bundled CLI)', () => {
     expect(lines.at(-1)).toBe('');
   });
 
+  it('writes the loss landscape as arms[i].landscape with --set probe.landscape=true, and null without it', () => {
+    const json = path.join(dir, 'landscape.json');
+    const r = run(['--preset', 'spirals', '--steps', '40', '--backend', 'cpu', '--set', 'probe.landscape=true', '--out', json, '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    type Series = Record<string, number[] | number[][]>;
+    const out = JSON.parse(fs.readFileSync(json, 'utf8')) as { config: { probe: { landscape: boolean } }; arms: { steps: number[]; landscape: Series }[] };
+    expect(out.config.probe.landscape).toBe(true);
+    for (const arm of out.arms) {
+      const l = arm.landscape;
+      expect(Object.keys(l)).toEqual(['stepSizes', 'loss', 'gradientChange', 'lossHere', 'gradNorm', 'lossMin', 'lossMax', 'gradientChangeMin', 'gradientChangeMax', 'betaSmoothness']);
+      // One entry per probe (steps 0, 20, 40), five step sizes each; the ranges hold what the step sizes measured.
+      for (const series of Object.values(l)) expect(series).toHaveLength(arm.steps.length);
+      (l.loss as number[][]).forEach((loss, t) => {
+        expect(loss).toHaveLength(5);
+        expect((l.lossMin as number[])[t]).toBe(Math.min((l.lossHere as number[])[t]!, ...loss));
+        expect((l.gradientChangeMax as number[])[t]).toBe(Math.max(...(l.gradientChange as number[][])[t]!));
+        expect((l.betaSmoothness as number[])[t]).toBeGreaterThan(0);
+      });
+    }
+    const plainJson = path.join(dir, 'plain.json');
+    expect(run(['--preset', 'spirals', '--steps', '20', '--backend', 'cpu', '--out', plainJson, '--quiet']).status).toBe(0);
+    const plain = JSON.parse(fs.readFileSync(plainJson, 'utf8')) as { arms: { landscape: unknown }[] };
+    expect(plain.arms.map((a) => a.landscape)).toEqual([null, null]);
+  });
+
   it('records a --config run truthfully, and writes labels that break naive CSV as single, inert cells', () => {
     const config = path.join(dir, 'labels.json');
     fs.writeFileSync(

@@ -90,7 +90,11 @@ async function main(): Promise<void> {
     }
   });
   const trainer = new LockstepTrainer(config, dataset);
-  const history = createHistory(trainer.arms.map((a) => ({ name: a.name, norm: a.spec.norm })), trainer.architecture.hidden.map((l) => l.units));
+  const history = createHistory(
+    trainer.arms.map((a) => ({ name: a.name, norm: a.spec.norm })),
+    trainer.architecture.hidden.map((l) => l.units),
+    { landscape: config.probe.landscape },
+  );
   log(`${opts.source}${opts.overrides.length ? ` with ${opts.overrides.length} --set` : ''}: ${trainer.arms.map((a) => a.name).join(' vs ')}, ${opts.steps} steps, ${dataset.name} (${dataset.numTrain} train / ${dataset.numTest} test)\n`);
   const t0 = performance.now();
   let lastReport = 0;

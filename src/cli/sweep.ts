@@ -12,12 +12,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, type ExperimentConfig } from '../config/schema';
-import { chooseBackend, LockstepTrainer, tf, type BackendChoice } from '../engine';
+import { chooseBackend, tf, type BackendChoice } from '../engine';
 import { DatasetLoader } from '../engine/data/load';
-import { appendProbe, createHistory } from '../engine/history';
-import { runLockstep } from '../engine/run';
+import { trainSweepRun } from '../engine/sweepRun';
 import { fsReason, prepareOutput, readConfigFile, writeOutput } from './files';
-import { parseSweepArgs, runLabel, runOutcome, sweepCsv, sweepHelpRequested, sweepJson, sweepTable, sweepUsage, type RunOutcome, type SweepPlan, type SweepRow } from './sweepPlan';
+import { parseSweepArgs, runLabel, sweepCsv, sweepHelpRequested, sweepJson, sweepTable, sweepUsage, type RunOutcome, type SweepPlan, type SweepRow } from './sweepPlan';
 
 const self = fileURLToPath(import.meta.url);
 const root = path.resolve(path.dirname(self), '..');
@@ -46,15 +45,8 @@ function child(): void {
       send({ type: 'ready', backend: await chooseBackend(m.backend, { wasmPaths: wasmDir, candidates: ['wasm', 'cpu'] }) });
       return;
     }
-    const trainer = new LockstepTrainer(m.config, await data.load(m.config));
-    try {
-      const history = createHistory(trainer.arms.map((a) => ({ name: a.name, norm: a.spec.norm })), trainer.architecture.hidden.map((l) => l.units));
-      const t0 = performance.now();
-      await runLockstep(trainer, m.steps, { onProbe: (snap) => appendProbe(history, snap) });
-      send({ type: 'result', run: m.run, outcome: runOutcome(history[0]!), seconds: (performance.now() - t0) / 1000 });
-    } finally {
-      trainer.dispose();
-    }
+    const { outcome, seconds } = await trainSweepRun(m.config, await data.load(m.config), m.steps);
+    send({ type: 'result', run: m.run, outcome, seconds });
   };
   // One message at a time, in order: the parent sends a run only when the last one's result is in.
   let queue = Promise.resolve();

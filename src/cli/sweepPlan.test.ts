@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { armGroups, ConfigError, NORMS } from '../config/schema';
 import { parseCsv } from '../engine/csv';
 import { createHistory } from '../engine/history';
+import { runOutcome } from '../engine/sweepRun';
 import {
   describeCellProblems,
   formatCell,
@@ -9,7 +10,6 @@ import {
   MAX_RUNS,
   meanAndSpread,
   parseSweepArgs,
-  runOutcome,
   splitValues,
   sweepCsv,
   sweepHelpRequested,

@@ -1,6 +1,7 @@
 import { ConfigError, NORMS, numericRange, parseConfig, type ExperimentConfig } from '../config/schema';
 import { toCsv, type CsvCell } from '../engine/csv';
-import { meanOf, type ArmHistory } from '../engine/history';
+import { meanOf } from '../engine/history';
+import type { RunOutcome } from '../engine/sweepRun';
 import { toJson } from '../export/json';
 import { helpRequested, parseArgs, shown, type CliOptions, type Override } from './args';
 
@@ -374,39 +375,19 @@ export function parseSweepArgs(argv: readonly string[], readJson: (file: string)
 // --- results ---------------------------------------------------------------------------------------------------
 
 /** What a sweep keeps of a run: its setting, its seed, and the numbers the table and the files give. */
-export interface SweepRow {
+export interface SweepRow extends RunOutcome {
   run: number;
   settings: Record<string, unknown>;
   seed: number;
-  finalTrainLoss: number;
-  finalTestLoss: number;
-  finalTestAccuracy: number;
-  /**
-   * The test accuracy averaged over the probes after step 0 (the experiment table's "mean test acc"): with probes
-   * at equal intervals, the area under the accuracy curve over the run's length, which rewards training fast.
-   */
-  meanTestAccuracy: number;
-  divergedAt: number | null;
-  /** The step of the last probe: the run's length. */
-  steps: number;
   /** Machine-dependent: the wall-clock seconds of this run, the backend's start and the data excluded. */
   seconds: number;
 }
 
-export type RunOutcome = Omit<SweepRow, 'run' | 'settings' | 'seed' | 'seconds'>;
-
-/** The numbers a sweep keeps of one arm's history. */
-export function runOutcome(arm: ArmHistory): RunOutcome {
-  const last = (a: readonly number[]) => a[a.length - 1] ?? NaN;
-  return {
-    finalTrainLoss: last(arm.trainLoss),
-    finalTestLoss: last(arm.testLoss),
-    finalTestAccuracy: last(arm.testAccuracy),
-    meanTestAccuracy: meanOf(arm.testAccuracy.slice(1)),
-    divergedAt: arm.divergedAt,
-    steps: last(arm.steps),
-  };
-}
+// The per-run numbers and the code that trains a run are the engine's (src/engine/sweepRun.ts), shared with the
+// lab's sweep worker. Only the type comes through here: the page's sweep view imports this module, and a value
+// from sweepRun would bring TensorFlow.js into the page's first code (which must not read the address before the
+// page has cleaned it).
+export type { RunOutcome } from '../engine/sweepRun';
 
 /** Mean and sample standard deviation (n − 1; NaN for fewer than two values); NaN if any value is. */
 export function meanAndSpread(values: readonly number[]): { mean: number; sd: number; n: number } {

@@ -60,7 +60,7 @@ const validConfig: fc.Arbitrary<ExperimentConfig> = fc
     batchSize: int(2, 1000),
     normalization: fc.record({ placement: fc.constantFrom(...PLACEMENTS), momentum: num(0.001, 1), epsilon: num(1e-8, 1), affine: fc.boolean() }),
     arms: fc.array(arm, { minLength: 1, maxLength: 4 }),
-    probe: fc.record({ interval: int(1, 1000), batchSize: int(16, 2000), bins: int(8, 200), range: num(0.5, 100) }),
+    probe: fc.record({ interval: int(1, 1000), batchSize: int(16, 2000), bins: int(8, 200), range: num(0.5, 100), landscape: fc.boolean() }),
     schedule: fc.uniqueArray(fc.record({ step: int(0, 1_000_000), set: change }), { maxLength: 6, selector: (e) => e.step }).map((es) => es.sort((a, b) => a.step - b.step)),
   })
   .map((c) => {
@@ -119,6 +119,17 @@ describe('share links', () => {
     expect(odd.config.arms).toEqual([{ norm: 'none' }, { norm: 'group' }]);
     expect(decodeLink('arm=group,groups:two').problems).toEqual(['arm 1 groups: "two" is not a number; ignored']);
     expect(decodeLink('arm=layer,groups:2').problems).toEqual(['arm 1: arms.0.groups: a number of groups needs a group-norm arm; that setting ignored']);
+  });
+
+  it('carries the loss-landscape measurement (landscape=1), so a shared link measures it too', () => {
+    const config = { ...presetConfig('ioffe-mnist'), probe: { ...presetConfig('ioffe-mnist').probe, landscape: true } };
+    const link = encodeLink({ config, view: { views: ['convergence', 'landscape'] } });
+    expect(link).toBe('v=1&landscape=1&views=convergence,landscape');
+    expect(decodeLink(link)).toMatchObject({ config, problems: [], view: { views: ['convergence', 'landscape'] } });
+    // Off is the default: the link leaves it out, and an explicit 0 reads as off.
+    expect(encodeLink({ config: presetConfig('ioffe-mnist'), view: {} })).not.toContain('landscape');
+    expect(decodeLink('landscape=0')).toMatchObject({ problems: [], config: { probe: { landscape: false } } });
+    expect(decodeLink('landscape=yes')).toMatchObject({ problems: ['landscape: "yes" is not 1 or 0; default used'], config: { probe: { landscape: false } } });
   });
 
   it('carries an arm’s noise after batch norm, and names a bad one', () => {

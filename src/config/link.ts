@@ -1,4 +1,5 @@
 import { PRESETS, presetConfig } from './presets';
+import { readSweepParam, writeSweepParam, type SweepSpec } from './sweepParam';
 import {
   ACTIVATIONS,
   CONFIG_VERSION,
@@ -30,8 +31,16 @@ export const LINK_VERSION = 1;
 export const MAX_LINK_LENGTH = 4000;
 export const DEFAULT_PRESET = 'ioffe-mnist';
 
-export const VIEW_NAMES = ['convergence', 'distributions', 'boundary', 'network', 'ics', 'inspector'] as const;
+export const VIEW_NAMES = ['convergence', 'distributions', 'boundary', 'network', 'ics', 'inspector', 'landscape', 'sweep', 'rnn', 'gan'] as const;
 export type ViewName = (typeof VIEW_NAMES)[number];
+/**
+ * The views the lab shows when the link names none. Views of their own experiments (they train runs of their own
+ * when asked) are not among them: they are opened from the Views menu or by a link's `views=`.
+ */
+export const DEFAULT_VIEWS: readonly ViewName[] = ['convergence', 'distributions', 'boundary', 'network', 'ics', 'inspector'];
+/** The views on screen: those chosen, or the defaults when none were. */
+export const viewsShown = (views: readonly ViewName[] | null): readonly ViewName[] => views ?? DEFAULT_VIEWS;
+const sameViews = (a: readonly ViewName[], b: readonly ViewName[]) => a.length === b.length && a.every((v) => b.includes(v));
 export const BACKEND_NAMES = ['webgl', 'wasm', 'cpu'] as const;
 /** What Convergence plots against: steps, or each arm's training seconds on this machine. */
 export type ConvergenceAxis = 'steps' | 'seconds';
@@ -64,6 +73,8 @@ export interface LinkView {
   projector?: boolean;
   /** Embed mode (an iframe in a course page): the transport and the chosen views, nothing else. */
   embed?: boolean;
+  /** The sweep view's sweep (`sweep=bs:2,4,8;norm:none,batch;steps:300`): what it will run when Run sweep is pressed. */
+  sweep?: SweepSpec;
 }
 
 export interface LinkState {
@@ -113,6 +124,7 @@ const FIELDS: readonly { key: string; path: string; kind: FieldKind }[] = [
   { key: 'pbs', path: 'probe.batchSize', kind: { type: 'int' } },
   { key: 'bins', path: 'probe.bins', kind: { type: 'int' } },
   { key: 'range', path: 'probe.range', kind: { type: 'number' } },
+  { key: 'landscape', path: 'probe.landscape', kind: { type: 'bool' } },
 ];
 
 /** Short names of the changes a schedule event can make. */
@@ -126,7 +138,7 @@ const CHANGE_FIELDS: readonly { key: string; field: keyof ScheduleChange; kind: 
 ];
 
 /** Parameters that are not configuration: the view, the replay, the page. */
-const OTHER_KEYS = new Set(['v', 'preset', 'arm', 'at', 'to', 'be', 'layer', 'unit', 'dscope', 'dmode', 'theme', 'log', 'smooth', 'x', 'views', 'mainthread', 'lesson', 'lstep', 'projector', 'embed']);
+const OTHER_KEYS = new Set(['v', 'preset', 'arm', 'at', 'to', 'be', 'layer', 'unit', 'dscope', 'dmode', 'theme', 'log', 'smooth', 'x', 'views', 'mainthread', 'lesson', 'lstep', 'projector', 'embed', 'sweep']);
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
@@ -315,9 +327,10 @@ export function encodeLink(state: LinkState): string {
   if (v.logLoss) params.push(['log', '1']);
   if (v.smoothing) params.push(['smooth', String(v.smoothing)]);
   if (v.xAxis === 'seconds') params.push(['x', X_AXIS_WORDS.seconds]);
-  if (v.views && v.views.length < VIEW_NAMES.length) params.push(['views', v.views.join(',')]);
+  if (v.views && !sameViews(v.views, DEFAULT_VIEWS)) params.push(['views', v.views.join(',')]);
   if (v.projector) params.push(['projector', '1']);
   if (v.embed) params.push(['embed', '1']);
+  if (v.sweep) params.push(['sweep', writeSweepParam(v.sweep)]);
   if (state.lesson) {
     params.push(['lesson', state.lesson.name]);
     if (state.lesson.step > 0) params.push(['lstep', String(state.lesson.step + 1)]);
@@ -326,7 +339,7 @@ export function encodeLink(state: LinkState): string {
 }
 
 function encodeQueryValue(v: string): string {
-  return encodeURIComponent(v).replace(/%2C/g, ',').replace(/%3A/g, ':').replace(/%40/g, '@').replace(/%20/g, '+');
+  return encodeURIComponent(v).replace(/%2C/g, ',').replace(/%3A/g, ':').replace(/%40/g, '@').replace(/%3B/g, ';').replace(/%20/g, '+');
 }
 
 /**
@@ -529,6 +542,12 @@ function readView(once: (k: string) => string | null, problems: string[], config
     const r = readValue(raw, { type: 'bool' });
     if (r.ok) view[key] = r.value as boolean;
     else problems.push(`${key}: ${r.why}; ignored`);
+  }
+  const sweep = once('sweep');
+  if (sweep !== null) {
+    const read = readSweepParam(sweep, config);
+    problems.push(...read.problems);
+    view.sweep = read.spec;
   }
   const views = once('views');
   if (views !== null) {

@@ -194,8 +194,13 @@ export const configSchema = z
         bins: int(8, 200).default(48),
         /** Range of the fixed histogram bins of the nonlinearity's input. */
         range: num(0.5, 100).default(8),
+        /**
+         * Santurkar et al.'s loss landscape (2018, §3.1) at every probe: the loss and gradient along the gradient at
+         * several step sizes, five more forward and backward passes per arm, so it is off unless asked for.
+         */
+        landscape: z.boolean().default(false),
       })
-      .default({ interval: 20, batchSize: 500, bins: 48, range: 8 }),
+      .default({ interval: 20, batchSize: 500, bins: 48, range: 8, landscape: false }),
     /** Changes during the run, in step order: part of the run, so a link or a CLI config replays them exactly. */
     schedule: z.array(scheduleEventSchema).max(32).default([]),
   })

@@ -1,6 +1,6 @@
 import { toCsv, type CsvCell } from './csv';
 import { PERCENTILES } from './probes/types';
-import type { BnMode, ProbeSnapshot } from './probes/types';
+import type { BnMode, LossLandscape, ProbeSnapshot } from './probes/types';
 
 /**
  * The scalar histories of a run, one entry per probe: the one shape shared by the CLI's JSON and CSV, the lab's
@@ -51,6 +51,31 @@ export interface TimingHistory {
   trainingSeconds: number[];
 }
 
+/**
+ * Santurkar et al.'s (2018, §3.1) loss landscape along the gradient at each probe (`probe.landscape`), index-aligned
+ * with the arm's `steps`: the loss and the gradient's change at each step size η_k, and the ranges over the step sizes
+ * that their Figure 4 draws as bands. NaN (and an empty list) at a probe that did not measure it.
+ */
+export interface LandscapeHistory {
+  /** η_k per probe: the arm's learning rate at that probe times each multiplier, ascending. */
+  stepSizes: number[][];
+  /** L(w − η_k g) per probe and step size (training mode, the probe step's mini-batch). */
+  loss: number[][];
+  /** ‖∇L(w) − ∇L(w − η_k g)‖₂ per probe and step size. */
+  gradientChange: number[][];
+  /** L(w) and ‖g‖₂ where the walk starts. */
+  lossHere: number[];
+  gradNorm: number[];
+  /** Loss variation: min and max of the loss over the step sizes, L(w) included. */
+  lossMin: number[];
+  lossMax: number[];
+  /** Gradient predictiveness: min and max of ‖∇L(w) − ∇L(w − η_k g)‖₂ over the step sizes. */
+  gradientChangeMin: number[];
+  gradientChangeMax: number[];
+  /** Effective β-smoothness: max_k ‖Δ∇L‖ / ‖Δw‖. */
+  betaSmoothness: number[];
+}
+
 export interface ArmHistory {
   name: string;
   norm: string;
@@ -61,11 +86,40 @@ export interface ArmHistory {
   divergedAt: number | null;
   timing: TimingHistory;
   layers: LayerHistory[];
+  /** The loss landscape when the run measures it (`probe.landscape`), else null. */
+  landscape: LandscapeHistory | null;
 }
 
 export const PERCENTILE_KEYS = ['p5', 'p15', 'p50', 'p85', 'p95'] as const;
 
-export function createHistory(arms: readonly { name: string; norm: string }[], layerUnits: readonly number[]): ArmHistory[] {
+function emptyLandscape(): LandscapeHistory {
+  return { stepSizes: [], loss: [], gradientChange: [], lossHere: [], gradNorm: [], lossMin: [], lossMax: [], gradientChangeMin: [], gradientChangeMax: [], betaSmoothness: [] };
+}
+
+/** The landscape's per-probe series, for thinning them together. */
+export function landscapeSeries(l: LandscapeHistory): (number[] | number[][])[] {
+  return [l.stepSizes, l.loss, l.gradientChange, l.lossHere, l.gradNorm, l.lossMin, l.lossMax, l.gradientChangeMin, l.gradientChangeMax, l.betaSmoothness];
+}
+
+/** Appends one probe's landscape, or a gap (NaN, empty lists) for a probe that did not measure it. */
+function appendLandscape(h: LandscapeHistory, m: LossLandscape | undefined): void {
+  h.stepSizes.push(m ? Array.from(m.stepSizes) : []);
+  h.loss.push(m ? Array.from(m.loss) : []);
+  h.gradientChange.push(m ? Array.from(m.gradientChange) : []);
+  h.lossHere.push(m ? m.lossHere : NaN);
+  h.gradNorm.push(m ? m.gradNorm : NaN);
+  h.lossMin.push(m ? m.lossRange[0] : NaN);
+  h.lossMax.push(m ? m.lossRange[1] : NaN);
+  h.gradientChangeMin.push(m ? m.gradientChangeRange[0] : NaN);
+  h.gradientChangeMax.push(m ? m.gradientChangeRange[1] : NaN);
+  h.betaSmoothness.push(m ? m.betaSmoothness : NaN);
+}
+
+/**
+ * Empty histories for a run's arms. `landscape`: the run measures the loss landscape (`probe.landscape`), so each
+ * arm's history has its series from the start (a JSON reader finds them, empty or not, where the flag says).
+ */
+export function createHistory(arms: readonly { name: string; norm: string }[], layerUnits: readonly number[], { landscape = false } = {}): ArmHistory[] {
   return arms.map((a) => ({
     name: a.name,
     norm: a.norm,
@@ -87,6 +141,7 @@ export function createHistory(arms: readonly { name: string; norm: string }[], l
       gradNorm: [],
       ics: { l2: [], cos: [] },
     })),
+    landscape: landscape ? emptyLandscape() : null,
   }));
 }
 
@@ -100,6 +155,12 @@ export function appendProbe(history: ArmHistory[], snap: ProbeSnapshot): void {
     h.divergedAt = a.divergedAt;
     h.timing.msPerStep.push(a.timing.msPerStep);
     h.timing.trainingSeconds.push(a.timing.trainingSeconds);
+    if (a.landscape && !h.landscape) {
+      // The first probe that measures the landscape: the earlier ones did not, and hold gaps so the series stay aligned.
+      h.landscape = emptyLandscape();
+      for (let t = 1; t < h.steps.length; t++) appendLandscape(h.landscape, undefined);
+    }
+    if (h.landscape) appendLandscape(h.landscape, a.landscape);
     a.layers.forEach((l, j) => {
       const lh = h.layers[j]!;
       PERCENTILE_KEYS.forEach((k, q) => lh.percentiles[k].push(l.pooled.percentiles[q]!));

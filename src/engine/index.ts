@@ -15,7 +15,8 @@ export { foldBatchNorm, foldedAffine, foldedUnit, foldRefusal, foldTarget, type 
 export { chooseBackend, trySetBackend, hasWebGL2 } from './backend';
 export type { BackendName, BackendChoice } from './backend';
 export { PERCENTILES } from './probes/distribution';
-export type { ProbeSnapshot, ArmProbe, LayerProbe, DistributionSummary } from './probes/types';
+export type { ProbeSnapshot, ArmProbe, LayerProbe, DistributionSummary, LossLandscape } from './probes/types';
+export { measureLandscape, LANDSCAPE_MULTIPLIERS } from './probes/landscape';
 export { createRng } from './random';
 export type { Dataset } from './data/types';
 export { loadDataset } from './data/load';

@@ -82,14 +82,6 @@ export interface TrainerLiveSettings {
   bnMode: 'train' | 'inference';
 }
 
-export interface TrainerOptions {
-  /**
-   * Measure the loss landscape along the gradient at every probe (ArmProbe.landscape): one more forward and backward
-   * pass per step size and arm, several training steps' worth, so it is off unless asked for.
-   */
-  landscape?: boolean;
-}
-
 export interface TrainerInfo {
   readonly architecture: Architecture;
   readonly arms: readonly { name: string; spec: ArmSpec; layout: readonly ParamInfo[]; learningRate: number }[];
@@ -123,7 +115,6 @@ export class LockstepTrainer implements TrainerInfo {
     readonly dataset: Dataset,
     /** The clock that times each arm's steps, in ms (injectable for tests); it never changes what is computed. */
     private readonly clock: () => number = () => performance.now(),
-    private readonly options: TrainerOptions = {},
   ) {
     this.architecture = buildArchitecture(config, dataset.inputShape, dataset.numClasses);
     this.optimizer = createOptimizer(config.optimizer);
@@ -295,7 +286,9 @@ export class LockstepTrainer implements TrainerInfo {
       const { read: evaluation, probeCapture } = measureEvaluation(c, net, this.testSet, trainLoss, this.probeX.shape[0]!);
       const passes = probeBatchPasses(net, this.probeX, this.stepCount, probeCapture);
       const boundary = this.boundary ? measureBoundary(c, net, this.boundary) : null;
-      const landscape = this.options.landscape ? measureLandscape(c, 'landscape', net, pass, arm.learningRate) : null;
+      // The loss landscape (config.probe.landscape): one more forward and backward pass per step size and arm,
+      // several training steps' worth, so it is measured only when the configuration asks for it.
+      const landscape = this.config.probe.landscape ? measureLandscape(c, 'landscape', net, pass, arm.learningRate) : null;
       let bnIndex = 0;
       const layers = this.architecture.hidden.map((_, j) => {
         const name = `layer${j}`;

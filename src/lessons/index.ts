@@ -4,6 +4,7 @@ import { deepSigmoid } from './deepSigmoid';
 import { highLr } from './highLr';
 import { inferenceMode } from './inferenceMode';
 import { initScale } from './initScale';
+import { mismatch } from './mismatch';
 import { ioffeMnist } from './ioffeMnist';
 import { noisyBn } from './noisyBn';
 import { overhead } from './overhead';
@@ -16,7 +17,10 @@ import { whatBnComputes } from './whatBnComputes';
 export type { Lesson, LessonStep, LessonClaim, ClaimRun, Conclusion, Figure } from './types';
 export { conclusionText } from './measures';
 
-/** The lessons, in teaching order: the issue's twelve, ending with what batch norm costs in time. */
+/**
+ * The lessons, in teaching order: the issue's twelve, with the train/inference mismatch (issue 15) after small batches,
+ * ending with what batch norm costs in time.
+ */
 export const LESSONS: readonly Lesson[] = [
   whatBnComputes,
   ioffeMnist,
@@ -25,6 +29,7 @@ export const LESSONS: readonly Lesson[] = [
   inferenceMode,
   placement,
   smallBatch,
+  mismatch,
   regularization,
   noisyBn,
   deepSigmoid,

@@ -24,6 +24,7 @@ describe('every lesson', () => {
       'inference-mode',
       'placement',
       'small-batch',
+      'mismatch',
       'regularization',
       'noisy-bn',
       'deep-sigmoid',

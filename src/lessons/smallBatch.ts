@@ -13,7 +13,7 @@ import type { Conclusion, Figure, Lesson } from './types';
 const AT = 1000;
 const BATCHES = [60, 4, 2] as const;
 
-const withBatch = (batchSize: number): ExperimentConfigInput => ({
+export const withBatch = (batchSize: number): ExperimentConfigInput => ({
   ...ioffeConfig,
   batchSize,
   optimizer: { kind: 'sgd', learningRate: 0.05 },

@@ -2,7 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ExperimentConfig } from '../config/schema';
 import type { ConvergenceAxis, ViewName } from '../config/link';
 import type { BackendChoice, BackendName } from '../engine/backend';
-import { appendProbe, createHistory, type ArmHistory } from '../engine/history';
+import { appendProbe, createHistory, landscapeSeries, type ArmHistory } from '../engine/history';
 import type { BnMode, ProbeSnapshot } from '../engine/probes/types';
 import type { RunDescription, SessionEvent, SessionPhase } from '../worker/protocol';
 
@@ -153,6 +153,7 @@ export function thinHistory(history: ArmHistory[]): void {
   const thin = thinSeries<number>;
   for (const arm of history) {
     [arm.steps, arm.trainLoss, arm.testLoss, arm.testAccuracy, arm.timing.msPerStep, arm.timing.trainingSeconds].forEach(thin);
+    if (arm.landscape) landscapeSeries(arm.landscape).forEach((a) => thinSeries<unknown>(a));
     for (const l of arm.layers) {
       Object.values(l.percentiles).forEach(thin);
       [l.mean, l.std, l.inputMean, l.inputVariance, l.gradNorm, l.ics.l2, l.ics.cos].forEach(thin);

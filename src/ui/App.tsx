@@ -9,7 +9,7 @@ import { LinkNotice } from './share/LinkNotice';
 import { BackendNotice } from './BackendNotice';
 import { ReplayBar } from './share/ReplayBar';
 import { useLinkSync } from './share/useLinkSync';
-import { VIEW_NAMES, type ViewName } from '../config/link';
+import { VIEW_NAMES, viewsShown, type ViewName } from '../config/link';
 import { Summary } from './Summary';
 import { Transport } from './Transport';
 import { ExportMenu } from './ExportMenu';
@@ -19,13 +19,17 @@ import { ConvergenceView } from '../views/convergence/ConvergenceView';
 import { DistributionsView } from '../views/distributions/DistributionsView';
 import { IcsView } from '../views/ics/IcsView';
 import { InspectorView } from '../views/inspector/InspectorView';
+import { LandscapeView } from '../views/landscape/LandscapeView';
 import { NetworkView } from '../views/network/NetworkView';
 import { BoundaryView } from '../views/boundary/BoundaryView';
+import { SweepView } from '../views/sweep/SweepView';
+import { RnnView } from '../views/rnn/RnnView';
+import { GanView } from '../views/gan/GanView';
 import { EngineStatus } from './classroom/EngineStatus';
 import { phaseLabel } from './classroom/startupPhases';
 import { OpenInLab } from './classroom/OpenInLab';
 import { ProjectorButton } from './classroom/ProjectorButton';
-import { projectorGrid } from './classroom/projectorLayout';
+import { MAX_PROJECTED_VIEWS, projectorGrid } from './classroom/projectorLayout';
 import { useClassroomMode, useProjectorToggle } from './classroom/useClassroom';
 import { ViewCell } from './classroom/ViewCell';
 import { ViewPicker } from './classroom/ViewPicker';
@@ -70,7 +74,7 @@ export function App() {
   }, [theme]);
   useLinkSync(store);
   const views = useLab((s) => s.view.views);
-  const shows = (name: ViewName) => views === null || views.includes(name);
+  const shows = (name: ViewName) => viewsShown(views).includes(name);
   // Projector mode: large type, the chosen views fitted to the screen. Embed mode: the transport and the views.
   const projector = useLab((s) => s.view.projector);
   const embed = useLab((s) => s.view.embed);
@@ -78,7 +82,7 @@ export function App() {
   // What the engine is doing while the page waits (the progress card says more, with times).
   const startingPhase = useLab((s) => phaseLabel(s.waiting[s.waiting.length - 1]?.phase ?? { phase: 'engine' }));
   const toggleProjector = useProjectorToggle(store);
-  const grid = useMemo(() => (projector ? projectorGrid(VIEW_NAMES.filter((v) => (views === null || views.includes(v)) && (v !== 'boundary' || has2D))) : null), [projector, views, has2D]);
+  const grid = useMemo(() => (projector ? projectorGrid(VIEW_NAMES.filter((v) => viewsShown(views).includes(v) && (v !== 'boundary' || has2D))) : null), [projector, views, has2D]);
   useClassroomMode(store, projector, embed, grid?.cells.length ?? 0);
   const place = (name: ViewName) => grid?.cells.find((c) => c.view === name);
   useEffect(() => {
@@ -168,7 +172,7 @@ export function App() {
             Settings
           </DrawerButton>
         )}
-        {projector && !embed && <ViewPicker />}
+        {projector && !embed && <ViewPicker max={MAX_PROJECTED_VIEWS} />}
         {!embed && <ProjectorButton on={projector} onToggle={toggleProjector} />}
         {!embed && (
           <button type="button" className="icon" onClick={toggleTheme} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`} title="Theme (T)">
@@ -200,7 +204,12 @@ export function App() {
         {!embed && <BackendNotice />}
         <ReplayBar />
         {lab && <LessonPanel />}
-        {lab && <Summary />}
+        {lab && (
+          <div className="summary-row">
+            <Summary />
+            <ViewPicker />
+          </div>
+        )}
         <div className="view-grid" style={grid ? { gridTemplateColumns: grid.columns, gridTemplateRows: grid.rows } : undefined}>
           {shows('convergence') && (
             <ViewCell place={place('convergence')}>
@@ -244,6 +253,37 @@ export function App() {
               <Staggered sync={sync}>
                 <InspectorView />
               </Staggered>
+            </ViewCell>
+          )}
+          {shows('landscape') && (
+            <ViewCell place={place('landscape')}>
+              {/* The full width: its three charts side by side, as Santurkar et al.'s Figure 4 sets its panels. */}
+              <div className="span-all">
+                <Staggered sync={sync}>
+                  <LandscapeView apply={apply} />
+                </Staggered>
+              </div>
+            </ViewCell>
+          )}
+          {shows('sweep') && (
+            <ViewCell place={place('sweep')}>
+              <div className="span-all">
+                <SweepView />
+              </div>
+            </ViewCell>
+          )}
+          {shows('rnn') && (
+            <ViewCell place={place('rnn')}>
+              <div className="span-all">
+                <RnnView />
+              </div>
+            </ViewCell>
+          )}
+          {shows('gan') && (
+            <ViewCell place={place('gan')}>
+              <div className="span-all">
+                <GanView />
+              </div>
             </ViewCell>
           )}
         </div>

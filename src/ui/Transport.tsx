@@ -15,6 +15,8 @@ export function Transport({ speed, onSpeed }: { speed: number | null; onSpeed: (
   const step = useLab((s) => s.run.step);
   const rate = useLab((s) => s.run.stepsPerSecond);
   const status = useLab((s) => s.run.status);
+  // Which run the counter counts (the session numbers every run it builds): tests count builds by it.
+  const runId = useLab((s) => s.run.runId);
   const ready = status === 'ready';
   return (
     <div className="transport" role="group" aria-label="Training">
@@ -38,7 +40,7 @@ export function Transport({ speed, onSpeed }: { speed: number | null; onSpeed: (
         </select>
       </label>
       <output className="step-counter" role="status" aria-label="Step" aria-live="off">
-        step <span data-testid="step">{step.toLocaleString('en-US')}</span>
+        step <span data-testid="step" data-run={runId}>{step.toLocaleString('en-US')}</span>
         <span className="rate">{playing && rate > 0 ? ` · ${rate.toFixed(0)}/s` : ''}</span>
       </output>
     </div>

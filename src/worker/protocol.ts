@@ -104,6 +104,7 @@ export function transferables(snapshot: ProbeSnapshot): ArrayBuffer[] {
   };
   for (const arm of snapshot.arms) {
     add(arm.boundary?.probs);
+    if (arm.landscape) [arm.landscape.stepSizes, arm.landscape.loss, arm.landscape.gradientChange].forEach(add);
     for (const l of arm.layers) {
       for (const d of l.inference ? [l, l.inference] : [l]) {
         add(d.pooled.percentiles);

@@ -25,7 +25,7 @@ const tiny = (norm: 'none' | 'batch'): ExperimentConfigInput => ({
   batchSize: 12,
   normalization: { placement: 'before', momentum: 0.1, epsilon: 1e-3, affine: true },
   arms: [{ norm }],
-  probe: { interval: 5, batchSize: 32, bins: 16, range: 8 },
+  probe: { interval: 5, batchSize: 32, bins: 16, range: 8, landscape: true },
 });
 
 type Params = Map<string, Float64Array>;
@@ -114,7 +114,7 @@ describe.each(['cpu', 'wasm'])('loss landscape along the gradient (%s)', (backen
   it.each(['none', 'batch'] as const)('matches a float64 computation of the loss and gradient at each step (%s)', async (norm) => {
     await tf.setBackend(backend);
     const { config, dataset } = await configAndData(tiny(norm));
-    const t = new LockstepTrainer(config, dataset, undefined, { landscape: true });
+    const t = new LockstepTrainer(config, dataset);
     try {
       await runLockstep(t, 7);
       const snap = await t.probe();
@@ -151,8 +151,8 @@ describe.each(['cpu', 'wasm'])('loss landscape along the gradient (%s)', (backen
     await tf.setBackend(backend);
     const { config, dataset } = await configAndData(tiny('batch'));
     const before = tf.memory().numTensors;
-    const plain = new LockstepTrainer(config, dataset);
-    const t = new LockstepTrainer(config, dataset, undefined, { landscape: true });
+    const plain = new LockstepTrainer({ ...config, probe: { ...config.probe, landscape: false } }, dataset);
+    const t = new LockstepTrainer(config, dataset);
     try {
       expect((await plain.probe()).arms[0]!.landscape).toBeUndefined();
       await runLockstep(t, 3);

@@ -3,13 +3,9 @@ import type { BatchPass } from './gradients';
 import type { ProbedNetwork } from './network';
 import type { Readback, ReadbackCollector } from './readback';
 import type { LossLandscape } from './types';
+import { LANDSCAPE_MULTIPLIERS } from './landscapeSteps';
 
-/**
- * Step sizes along the gradient as multiples of the arm's learning rate. Santurkar et al. (2018, Figure 4) move
- * along the gradient by a range of step sizes around the one training takes; here from half the learning rate to
- * four times it, so that the range covers the step SGD takes (k = 1) and the larger ones batch norm is said to allow.
- */
-export const LANDSCAPE_MULTIPLIERS: readonly number[] = [0.5, 1, 2, 3, 4];
+export { LANDSCAPE_MULTIPLIERS };
 
 /** ‖list‖₂ over a list of tensors, as one vector. */
 function globalNorm(list: readonly Tensor[]): Tensor {

@@ -1,13 +1,14 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { VIEW_NAMES, type ViewName } from '../../config/link';
+import { VIEW_NAMES, viewsShown, type ViewName } from '../../config/link';
 import { useLab, useLabStore } from '../../store/context';
-import { MAX_PROJECTED_VIEWS, VIEW_TITLES } from './projectorLayout';
+import { VIEW_TITLES } from './projectorLayout';
 
 /**
- * Projector mode's choice of views: a button in the header and, under it, a checkbox per view. The choice is part
- * of the link (`views=`), so a teacher's prepared link opens on the same screen. One view always stays.
+ * The choice of views: a button in the header and, under it, a checkbox per view. The choice is part of the link
+ * (`views=`), so a teacher's prepared link opens on the same screen. One view always stays; projector mode fits
+ * `max` views to the screen (the lab scrolls, so it has no limit).
  */
-export function ViewPicker() {
+export function ViewPicker({ max = Infinity }: { max?: number }) {
   const store = useLabStore();
   const views = useLab((s) => s.view.views);
   const has2D = useLab((s) => s.run.points !== null);
@@ -16,7 +17,7 @@ export function ViewPicker() {
   const toggleRef = useRef<HTMLButtonElement>(null);
   const panelId = useId();
 
-  const chosen: readonly ViewName[] = views ?? VIEW_NAMES;
+  const chosen: readonly ViewName[] = viewsShown(views);
   const available = (v: ViewName) => v !== 'boundary' || has2D;
   const shown = chosen.filter(available);
 
@@ -66,7 +67,7 @@ export function ViewPicker() {
           {VIEW_NAMES.map((v) => {
             const on = chosen.includes(v) && available(v);
             const last = on && shown.length === 1;
-            const full = !on && shown.length >= MAX_PROJECTED_VIEWS;
+            const full = !on && shown.length >= max;
             return (
               <label key={v} className={available(v) && !full ? undefined : 'unavailable'}>
                 <input type="checkbox" checked={on} disabled={!available(v) || last || full} onChange={() => flip(v)} />
@@ -75,7 +76,7 @@ export function ViewPicker() {
               </label>
             );
           })}
-          {shown.length >= MAX_PROJECTED_VIEWS && <p className="view-picker-note">Four views at most fit one screen legibly.</p>}
+          {shown.length >= max && <p className="view-picker-note">Four views at most fit one screen legibly.</p>}
         </div>
       )}
     </div>

@@ -14,10 +14,14 @@ export const VIEW_TITLES: Record<ViewName, string> = {
   network: 'Network',
   ics: 'Internal covariate shift',
   inspector: 'Inside batch norm',
+  landscape: 'Loss landscape',
+  sweep: 'Sweep',
+  rnn: 'Recurrent net',
+  gan: 'GAN on a ring',
 };
 
 /** Views whose content needs the screen's width (three charts in a row; equations beside their tables). */
-const WIDE: ReadonlySet<ViewName> = new Set<ViewName>(['ics', 'inspector']);
+const WIDE: ReadonlySet<ViewName> = new Set<ViewName>(['ics', 'inspector', 'landscape', 'sweep', 'rnn']);
 
 export interface ProjectorCell {
   view: ViewName;

@@ -1,5 +1,6 @@
 import type { LinkState } from '../../config/link';
 import { DEFAULT_DIST_VIEW, type LabState } from '../../store/labStore';
+import { sweepSetup } from '../../views/sweep/sweepSetup';
 
 /**
  * The link of what is on screen: the configuration, the step (the replay's target while a link is being
@@ -11,6 +12,7 @@ export function linkStateOf(s: LabState): LinkState {
   const step = replaying ? Math.max(s.replay!.target, s.run.step) : s.run.step;
   const backend = s.run.backend?.name ?? s.link.backend ?? undefined;
   const v = s.view;
+  const sweep = sweepSetup.getState().spec;
   return {
     config: s.config,
     ...(step > 0 ? { to: step } : {}),
@@ -27,6 +29,8 @@ export function linkStateOf(s: LabState): LinkState {
       ...(v.views ? { views: v.views } : {}),
       ...(v.projector ? { projector: true } : {}),
       ...(v.embed ? { embed: true } : {}),
+      // The sweep view's sweep, while that view is open: what its Run sweep button will train.
+      ...(sweep && v.views?.includes('sweep') ? { sweep } : {}),
     },
     ...(s.lesson ? { lesson: { name: s.lesson.name, step: s.lesson.step } } : {}),
   };

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import type { StoreApi } from 'zustand';
 import { encodeLink } from '../../config/link';
 import type { LabState } from '../../store/labStore';
+import { sweepSetup } from '../../views/sweep/sweepSetup';
 import { linkStateOf } from './linkState';
 
 /** At most one address update per this many ms: browsers throttle history calls, and a slider drag is many. */
@@ -30,8 +31,13 @@ export function useLinkSync(store: StoreApi<LabState>): void {
       const relevant = s.config !== prev.config || s.view !== prev.view || s.lesson !== prev.lesson || s.run.runId !== prev.run.runId || s.run.backend !== prev.run.backend || s.replay !== prev.replay || (!s.run.playing && s.run.step !== prev.run.step) || s.run.playing !== prev.run.playing;
       if (relevant && timer === null) timer = setTimeout(write, SYNC_MS);
     });
+    // The sweep view's settings live beside the lab's store; a change of them is a change of the link too.
+    const unsubscribeSweep = sweepSetup.subscribe(() => {
+      if (timer === null) timer = setTimeout(write, SYNC_MS);
+    });
     return () => {
       unsubscribe();
+      unsubscribeSweep();
       if (timer !== null) clearTimeout(timer);
     };
   }, [store]);
