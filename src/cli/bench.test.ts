@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PRESET_NAMES, presetConfig } from '../config/presets';
 import { parseConfig } from '../config/schema';
 import { buildArchitecture } from '../engine/model';
-import { BENCH_BACKENDS, DEFAULT_PRESETS, DEFAULT_ROUNDS, MAX_ROUNDS, parseBenchArgs, type BenchOptions } from './benchArgs';
+import { DEFAULT_BACKENDS, DEFAULT_PRESETS, DEFAULT_ROUNDS, MAX_ROUNDS, parseBenchArgs, type BenchOptions } from './benchArgs';
 import {
   anchorRow,
   anchorTable,
@@ -34,8 +34,14 @@ function problems(argv: string[]): string[] {
 }
 
 describe('bench:engine flags', () => {
-  it('defaults to three presets on wasm and cpu, three rounds, with the PyTorch anchor', () => {
-    expect(options([])).toEqual({ presets: [...DEFAULT_PRESETS], backends: [...BENCH_BACKENDS], rounds: DEFAULT_ROUNDS, quick: false, torch: true, help: false });
+  it('defaults to three presets on wasm, both step paths, three rounds, with the PyTorch anchor', () => {
+    expect(DEFAULT_BACKENDS).toEqual(['wasm']);
+    expect(options([])).toEqual({ presets: [...DEFAULT_PRESETS], backends: [...DEFAULT_BACKENDS], paths: ['fast', 'tfjs'], rounds: DEFAULT_ROUNDS, quick: false, torch: true, help: false });
+  });
+
+  it('takes --path as a repeatable filter and refuses a path it does not know', () => {
+    expect(options(['--path', 'tfjs', '--path=fast', '--path', 'tfjs']).paths).toEqual(['tfjs', 'fast']);
+    expect(problems(['--path', 'gpu'])).toEqual(['--path: must be one of fast, tfjs; got "gpu"']);
   });
 
   it('takes --preset and --backend as repeatable filters, in the order given, without duplicates', () => {
@@ -139,14 +145,14 @@ describe('rows as written to bench-results/engine-node.json', () => {
       ['armMsPerStep', 'arms', 'backend', 'kernelsPerProbe', 'kernelsPerStep', 'msPerProbe', 'msPerStep', 'networkStepsPerSecond', 'path', 'preset', 'probeSteps', 'rounds', 'stepsPerSecond', 'tensorsAfter', 'tensorsBefore'].sort(),
     );
     const anchor = JSON.parse(JSON.stringify(anchorRow(row, [torchRound(400), torchRound(400), torchRound(400)]))) as Record<string, unknown>;
-    expect(Object.keys(anchor).sort()).toEqual(['backend', 'engineNetworkStepsPerSecond', 'meets', 'preset', 'ratio', 'target', 'torchNetworkStepsPerSecond'].sort());
+    expect(Object.keys(anchor).sort()).toEqual(['backend', 'engineNetworkStepsPerSecond', 'meets', 'path', 'preset', 'ratio', 'target', 'torchNetworkStepsPerSecond'].sort());
   });
 
   it('reports the step path a trainer gives, and tfjs when it gives none', () => {
     expect(stepPathOf({})).toBe('tfjs');
     expect(stepPathOf({ path: '' })).toBe('tfjs');
     expect(stepPathOf({ path: 42 })).toBe('tfjs');
-    expect(stepPathOf({ path: 'wasm-simd' })).toBe('wasm-simd');
+    expect(stepPathOf({ path: 'fast' })).toBe('fast');
   });
 
   it('prints numbers at a precision that suits their size', () => {

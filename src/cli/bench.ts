@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { presetConfig } from '../config/presets';
 import type { ExperimentConfig } from '../config/schema';
 import { buildArchitecture, LockstepTrainer, loadDataset, tf, trySetBackend, type Dataset } from '../engine';
-import { BENCH_USAGE, parseBenchArgs, type BenchBackend, type BenchOptions } from './benchArgs';
+import { BENCH_USAGE, parseBenchArgs, type BenchBackend, type BenchOptions, type BenchPath } from './benchArgs';
 import {
   anchorRow,
   anchorTable,
@@ -57,10 +57,10 @@ interface EngineRoundResult {
   tensorsAfter: number;
 }
 
-async function measureEngine(config: ExperimentConfig, dataset: Dataset, backend: BenchBackend, budget: Budget, firstRound: boolean): Promise<EngineRoundResult> {
+async function measureEngine(config: ExperimentConfig, dataset: Dataset, backend: BenchBackend, stepPath: BenchPath, budget: Budget, firstRound: boolean): Promise<EngineRoundResult> {
   if (!(await trySetBackend(backend, { wasmPaths }))) throw new Error(`backend ${backend} failed to start`);
   // A fresh trainer each round: every round times the same run from step 0 (and tensors never cross backends).
-  const trainer = new LockstepTrainer(config, dataset);
+  const trainer = new LockstepTrainer(config, dataset, undefined, { path: stepPath });
   try {
     for (let i = 0; i < budget.warmupSteps; i++) trainer.trainStep();
     let kernels: EngineRoundResult['kernels'] = null;
@@ -151,7 +151,7 @@ async function main(options: BenchOptions): Promise<void> {
   const engine = new Map<string, EngineRoundResult[]>();
   const torch = new Map<string, TorchRound[]>();
   const torchSkipped = new Map<string, string>();
-  const key = (preset: string, backend: BenchBackend) => `${preset}|${backend}`;
+  const key = (preset: string, backend: BenchBackend, stepPath: BenchPath) => `${preset}|${backend}|${stepPath}`;
   try {
     for (const preset of options.presets) {
       const config = presetConfig(preset);
@@ -164,11 +164,11 @@ async function main(options: BenchOptions): Promise<void> {
       for (const preset of options.presets) {
         const config = configs.get(preset)!;
         const dataset = datasets.get(preset)!;
-        for (const backend of options.backends) {
-          const r = await measureEngine(config, dataset, backend, budget, round === 1);
-          engine.set(key(preset, backend), [...(engine.get(key(preset, backend)) ?? []), r]);
+        for (const backend of options.backends) for (const stepPath of options.paths) {
+          const r = await measureEngine(config, dataset, backend, stepPath, budget, round === 1);
+          engine.set(key(preset, backend, stepPath), [...(engine.get(key(preset, backend, stepPath)) ?? []), r]);
           process.stderr.write(
-            `  round ${round}/${options.rounds} · ${preset} on ${backend}: ${r.round.steps} steps, ${fmt(r.round.stepsPerSecond)} steps/s; ${r.round.probes} probe${r.round.probes === 1 ? '' : 's'}, ${fmt(r.round.msPerProbe)} ms each\n`,
+            `  round ${round}/${options.rounds} · ${preset} on ${backend}, ${r.path} path: ${r.round.steps} steps, ${fmt(r.round.stepsPerSecond)} steps/s; ${r.round.probes} probe${r.round.probes === 1 ? '' : 's'}, ${fmt(r.round.msPerProbe)} ms each\n`,
           );
         }
         if (!anchor || torchSkipped.has(preset)) continue;
@@ -196,8 +196,8 @@ async function main(options: BenchOptions): Promise<void> {
   const rows: EngineRow[] = [];
   const anchors: AnchorRow[] = [];
   for (const preset of options.presets) {
-    for (const backend of options.backends) {
-      const results = engine.get(key(preset, backend))!;
+    for (const backend of options.backends) for (const stepPath of options.paths) {
+      const results = engine.get(key(preset, backend, stepPath))!;
       const first = results[0]!;
       const last = results[results.length - 1]!;
       const row = engineRow(
@@ -254,7 +254,7 @@ async function main(options: BenchOptions): Promise<void> {
     cores: os.cpus().length,
     cpu: os.cpus()[0]?.model ?? 'unknown',
     loadAverage: { start: loadStart, end: loadEnd },
-    options: { presets: options.presets, backends: options.backends, rounds: options.rounds, quick: options.quick, budget },
+    options: { presets: options.presets, backends: options.backends, paths: options.paths, rounds: options.rounds, quick: options.quick, budget },
     targets: TARGETS,
     torch: torchStatus,
     rows,

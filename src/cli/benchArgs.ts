@@ -7,6 +7,14 @@ import { shown } from './args';
  */
 export const BENCH_BACKENDS = ['wasm', 'cpu'] as const;
 export type BenchBackend = (typeof BENCH_BACKENDS)[number];
+/**
+ * What runs with no --backend: the lab's backend here. cpu is the fallback, timed on request: its probes (tfjs's
+ * cpu kernels) take minutes on the CNN.
+ */
+export const DEFAULT_BACKENDS: readonly BenchBackend[] = ['wasm'];
+/** The training step's implementation: the WebAssembly SIMD kernels (fast/) or the tfjs reference. */
+export const BENCH_PATHS = ['fast', 'tfjs'] as const;
+export type BenchPath = (typeof BENCH_PATHS)[number];
 
 /** What `npm run bench:engine` times with no --preset: the paper's MLP, a tiny 2-D net and the CNN. */
 export const DEFAULT_PRESETS = ['ioffe-mnist', 'spirals', 'cnn-mnist'] as const;
@@ -17,6 +25,7 @@ export interface BenchOptions {
   /** In the order given (duplicates dropped), or DEFAULT_PRESETS. */
   readonly presets: readonly string[];
   readonly backends: readonly BenchBackend[];
+  readonly paths: readonly BenchPath[];
   /** Rounds of interleaved measurements: engine, PyTorch, engine, PyTorch … */
   readonly rounds: number;
   /** Short time budgets and one round (unless --rounds says otherwise): a smoke run. */
@@ -26,11 +35,13 @@ export interface BenchOptions {
   readonly help: boolean;
 }
 
-export const BENCH_USAGE = `usage: npm run bench:engine -- [--preset NAME]... [--backend wasm|cpu]... [--rounds N] [--quick]
-           [--no-torch] [--help]
+export const BENCH_USAGE = `usage: npm run bench:engine -- [--preset NAME]... [--backend wasm|cpu]... [--path fast|tfjs]...
+           [--rounds N] [--quick] [--no-torch] [--help]
   --preset   time this preset (repeatable); default ${DEFAULT_PRESETS.join(', ')}
              one of ${PRESET_NAMES.join(', ')}
-  --backend  time on this backend (repeatable); default ${BENCH_BACKENDS.join(', ')}
+  --backend  time on this backend (repeatable): ${BENCH_BACKENDS.join(', ')}; default ${DEFAULT_BACKENDS.join(', ')}
+  --path     time this training path (repeatable); default ${BENCH_PATHS.join(', ')}: the WebAssembly SIMD
+             kernels, and the tfjs reference they are checked against (probes run on the backend either way)
   --rounds   rounds of interleaved measurements, engine then PyTorch per preset, 1 … ${MAX_ROUNDS}
              (default ${DEFAULT_ROUNDS}; 1 with --quick); ratios are given as the worst and the median round
   --quick    short time budgets: a smoke run, not a measurement
@@ -45,6 +56,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedBenchArgs {
   const problems: string[] = [];
   const presets: string[] = [];
   const backends: BenchBackend[] = [];
+  const paths: BenchPath[] = [];
   let rounds: number | null = null;
   let quick = false;
   let torch = true;
@@ -80,6 +92,13 @@ export function parseBenchArgs(argv: readonly string[]): ParsedBenchArgs {
         else if (!backends.includes(v as BenchBackend)) backends.push(v as BenchBackend);
         break;
       }
+      case '--path': {
+        const v = value();
+        if (v === null) break;
+        if (!(BENCH_PATHS as readonly string[]).includes(v)) problems.push(`--path: must be one of ${BENCH_PATHS.join(', ')}; got ${shown(v)}`);
+        else if (!paths.includes(v as BenchPath)) paths.push(v as BenchPath);
+        break;
+      }
       case '--rounds': {
         const v = value();
         if (v === null) break;
@@ -102,13 +121,14 @@ export function parseBenchArgs(argv: readonly string[]): ParsedBenchArgs {
         problems.push(`${shown(arg)}: unknown flag (see --help)`);
     }
   }
-  if (help) return { ok: true, options: { presets: [...DEFAULT_PRESETS], backends: [...BENCH_BACKENDS], rounds: DEFAULT_ROUNDS, quick, torch, help } };
+  if (help) return { ok: true, options: { presets: [...DEFAULT_PRESETS], backends: [...DEFAULT_BACKENDS], paths: [...BENCH_PATHS], rounds: DEFAULT_ROUNDS, quick, torch, help } };
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
     options: {
       presets: presets.length > 0 ? presets : [...DEFAULT_PRESETS],
-      backends: backends.length > 0 ? backends : [...BENCH_BACKENDS],
+      backends: backends.length > 0 ? backends : [...DEFAULT_BACKENDS],
+      paths: paths.length > 0 ? paths : [...BENCH_PATHS],
       rounds: rounds ?? (quick ? 1 : DEFAULT_ROUNDS),
       quick,
       torch,

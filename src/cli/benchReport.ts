@@ -22,10 +22,7 @@ export const TARGETS = {
 /** How a training step is computed: 'tfjs' (the reference engine) until a faster path reports its own name. */
 export type StepPath = string;
 
-/**
- * The step path a trainer reports. The trainer may expose `path` (e.g. 'wasm-simd') when a fast WebAssembly step
- * takes over a configuration; until it does, every step is the tfjs reference.
- */
+/** The step path a trainer reports: its `path` ('fast' or 'tfjs'), or 'tfjs' for an object without one. */
 export function stepPathOf(trainer: object): StepPath {
   const p = (trainer as { path?: unknown }).path;
   return typeof p === 'string' && p.length > 0 ? p : 'tfjs';
@@ -80,6 +77,7 @@ export interface TorchRound {
 export interface AnchorRow {
   readonly preset: string;
   readonly backend: BenchBackend;
+  readonly path: StepPath;
   readonly engineNetworkStepsPerSecond: number;
   readonly torchNetworkStepsPerSecond: number;
   readonly ratio: Spread;
@@ -140,6 +138,7 @@ export function anchorRow(row: EngineRow, torch: readonly TorchRound[]): AnchorR
   return {
     preset: row.preset,
     backend: row.backend,
+    path: row.path,
     engineNetworkStepsPerSecond: median(engine),
     torchNetworkStepsPerSecond: median(torch.map((t) => t.networkStepsPerSecond)),
     ratio,
@@ -197,10 +196,11 @@ export function engineTable(rows: readonly EngineRow[]): string {
 }
 
 export function anchorTable(rows: readonly AnchorRow[]): string {
-  const header = ['preset', 'backend', 'engine net-steps/s', 'PyTorch net-steps/s', 'engine ÷ PyTorch (worst · median)', 'target'];
+  const header = ['preset', 'backend', 'path', 'engine net-steps/s', 'PyTorch net-steps/s', 'engine ÷ PyTorch (worst · median)', 'target'];
   const cells = rows.map((r) => [
     r.preset,
     r.backend,
+    r.path,
     fmt(r.engineNetworkStepsPerSecond),
     fmt(r.torchNetworkStepsPerSecond),
     `${fmt(r.ratio.worst)}× · ${fmt(r.ratio.median)}×`,

@@ -24,7 +24,7 @@ export function dense(x: Tensor, w: Tensor, { inputGrad = true }: { inputGrad?: 
 }
 
 /** 'same' padding of TensorFlow for a 3×3 kernel: the total padding, with the odd pixel at the end. */
-function samePadding(size: number, stride: number): [number, number] {
+export function samePadding(size: number, stride: number): [number, number] {
   const out = Math.ceil(size / stride);
   const total = Math.max((out - 1) * stride + 3 - size, 0);
   return [Math.floor(total / 2), total - Math.floor(total / 2)];

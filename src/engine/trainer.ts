@@ -4,10 +4,10 @@ import { BatchSampler } from './batches';
 import { armSpec, buildArchitecture, crossEntropy, forward, initialValues, paramLayout, type Architecture, type ArmSpec, type ForwardCapture, type ParamInfo, type RunningStats } from './model';
 import { batchMoments, updateRunningStats } from './norm/batch';
 import { createOptimizer, type Optimizer } from './optimizers';
-import { measureActivations, probeBatchPasses } from './probes/activations';
+import { computedActivations, measureActivations, probeBatchPasses, type ComputedPass } from './probes/activations';
 import { measureBatchNorm } from './probes/batchNorm';
 import { boundaryPlane, measureBoundary, type BoundaryPlane } from './probes/boundary';
-import { measureEvaluation, TestSet } from './probes/evaluation';
+import { measureComputedEvaluation, measureEvaluation, TestSet } from './probes/evaluation';
 import { batchPass, measureGradients } from './probes/gradients';
 import { measureLandscape } from './probes/landscape';
 import type { ProbedNetwork } from './probes/network';
@@ -15,6 +15,8 @@ import { readBack, type Readback } from './probes/readback';
 import type { ArmProbe, LayerProbe, ProbeSnapshot } from './probes/types';
 import { isSampledStep, isSynchronousBackend, StepTimer } from './stepTiming';
 import { tf, type Tensor } from './tf';
+import { FastKernels, kernelsSupported } from './fast/kernels';
+import { FastNet } from './fast/net';
 
 /**
  * A mean training loss above this (chance is ln 10 ≈ 2.3 for MNIST) or not finite marks the arm as diverged: its
@@ -31,16 +33,26 @@ function ownedVariable(t: Tensor): tf.Variable {
 
 /** One network of the comparison: its parameters, optimizer state and running statistics, all on the device. */
 class Arm {
-  readonly params: tf.Variable[];
-  readonly optState: tf.Variable[];
+  private readonly paramVars: tf.Variable[];
+  private readonly optVars: tf.Variable[];
   /** Per hidden layer: running mean and variance when the arm uses batch norm. */
-  readonly running: ({ mean: tf.Variable; variance: tf.Variable } | null)[];
+  private readonly runningVars: ({ mean: tf.Variable; variance: tf.Variable } | null)[];
   /** Sum of training losses since the last probe, kept on the device so steps never wait for a read-back. */
-  readonly lossSum: tf.Variable;
+  private readonly lossVar: tf.Variable;
   stepsSinceProbe = 0;
   divergedAt: number | null = null;
   /** This arm's time per training step on this machine (never read by training: see stepTiming.ts). */
   readonly timer = new StepTimer();
+  /**
+   * The fast path (fast/net.ts), when the arm trains there: it then holds the authoritative parameters, optimizer
+   * state and running statistics, and the tensors above are brought up to date (`syncFromFast`) before anything
+   * reads them.
+   */
+  fast: FastNet | null = null;
+  /** The fast path's training losses since the last probe, summed in float32 as `lossSum` sums them. */
+  fastLossSum = 0;
+  /** Whether the fast path has trained since the tensors were last brought up to date. */
+  private fastDirty = false;
 
   constructor(
     readonly name: string,
@@ -53,17 +65,80 @@ class Arm {
     arch: Architecture,
     optimizer: Optimizer,
   ) {
-    this.params = layout.map((p, i) => {
+    this.paramVars = layout.map((p, i) => {
       const t = tf.tensor(init[i]!, [...p.shape]);
       const v = tf.variable(t, true, undefined, 'float32');
       t.dispose();
       return v;
     });
-    this.optState = tf.tidy(() => optimizer.init(this.params)).map(ownedVariable);
-    this.running = arch.hidden.map((l) =>
+    this.optVars = tf.tidy(() => optimizer.init(this.paramVars)).map(ownedVariable);
+    this.runningVars = arch.hidden.map((l) =>
       spec.norm === 'batch' ? { mean: ownedVariable(tf.zeros([l.units])), variance: ownedVariable(tf.ones([l.units])) } : null,
     );
-    this.lossSum = ownedVariable(tf.scalar(0));
+    this.lossVar = ownedVariable(tf.scalar(0));
+  }
+
+  // The state as tensors, brought up to date from the fast path first when it trained since (so no reader, a probe,
+  // a test or a snapshot, can see stale values).
+  get params(): tf.Variable[] {
+    this.syncFromFast();
+    return this.paramVars;
+  }
+
+  get optState(): tf.Variable[] {
+    this.syncFromFast();
+    return this.optVars;
+  }
+
+  /** Per hidden layer: running mean and variance when the arm uses batch norm. */
+  get running(): ({ mean: tf.Variable; variance: tf.Variable } | null)[] {
+    this.syncFromFast();
+    return this.runningVars;
+  }
+
+  /** Sum of training losses since the last probe, kept on the device so steps never wait for a read-back. */
+  get lossSum(): tf.Variable {
+    this.syncFromFast();
+    return this.lossVar;
+  }
+
+  /** One fast-path step on a batch of plain arrays. */
+  stepFast(xs: Float32Array, ys: Int32Array, settings: Parameters<FastNet['step']>[2]): number {
+    const loss = this.fast!.step(xs, ys, settings);
+    this.fastLossSum = Math.fround(this.fastLossSum + loss);
+    this.fastDirty = true;
+    return loss;
+  }
+
+  /** Copies the fast path's state into the tensors the probes, snapshots and the tfjs path read. */
+  syncFromFast(): void {
+    if (!this.fast || !this.fastDirty) return;
+    const state = this.fast.read();
+    tf.tidy(() => {
+      this.paramVars.forEach((p, i) => p.assign(tf.tensor(state.params[i]!, p.shape)));
+      this.optVars.forEach((s, i) => s.assign(tf.tensor(state.optState[i]!, s.shape)));
+      this.runningVars.forEach((r, i) => {
+        const from = state.running[i];
+        if (!r || !from) return;
+        r.mean.assign(tf.tensor(from.mean, r.mean.shape));
+        r.variance.assign(tf.tensor(from.variance, r.variance.shape));
+      });
+      this.lossVar.assign(tf.scalar(this.fastLossSum));
+    });
+    this.fastDirty = false;
+  }
+
+  /** Hands training back to the tfjs path for good (a setting the fast path does not cover). */
+  leaveFastPath(): void {
+    this.syncFromFast();
+    this.fast = null;
+  }
+
+  /** Zeroes the loss sum after a probe read it. */
+  resetLossSum(): void {
+    tf.tidy(() => this.lossVar.assign(tf.scalar(0)));
+    this.fastLossSum = 0;
+    this.stepsSinceProbe = 0;
   }
 
   runningTensors(): (RunningStats | null)[] {
@@ -71,7 +146,7 @@ class Arm {
   }
 
   dispose(): void {
-    tf.dispose([...this.params, ...this.optState, this.lossSum, ...this.running.flatMap((r) => (r ? [r.mean, r.variance] : []))]);
+    tf.dispose([...this.paramVars, ...this.optVars, this.lossVar, ...this.runningVars.flatMap((r) => (r ? [r.mean, r.variance] : []))]);
   }
 }
 
@@ -80,6 +155,23 @@ export interface TrainerLiveSettings {
   bnMomentum: number;
   affine: boolean;
   bnMode: 'train' | 'inference';
+}
+
+/**
+ * Which implementation trains: 'fast' the WebAssembly SIMD kernels (fast/), 'tfjs' the tensor ops of model.ts.
+ * 'auto' takes the fast path on the CPU backends (wasm, cpu) where WebAssembly SIMD runs, and tfjs on WebGL, whose
+ * GPU kernels are the point of choosing it.
+ */
+export type StepPathChoice = 'auto' | 'fast' | 'tfjs';
+
+export interface TrainerOptions {
+  readonly path?: StepPathChoice;
+}
+
+/** The path an arm trains on under `choice`, on the current backend. */
+export function resolveStepPath(choice: StepPathChoice, backend: string): 'fast' | 'tfjs' {
+  if (choice !== 'auto') return choice;
+  return (backend === 'wasm' || backend === 'cpu') && kernelsSupported() ? 'fast' : 'tfjs';
 }
 
 export interface TrainerInfo {
@@ -104,17 +196,24 @@ export class LockstepTrainer implements TrainerInfo {
   private applied = 0;
   private readonly flatSize: number;
   private readonly testSet: TestSet;
+  /** The test labels as the fast path reads them (made at the first fast probe). */
+  private testLabels: Int32Array | null = null;
   /** The fixed probe batch: the test set's first examples. */
   private readonly probeX: Tensor;
   /** 2-D datasets: the grid of input points the decision boundary is evaluated on. */
   private readonly boundary: BoundaryPlane | null;
   private stepCount = 0;
+  /** The fast path's module instance, shared by the arms that train there. */
+  private readonly kernels: FastKernels | null = null;
+  /** Called with each arm's loss after each step (tests and the CLI's equivalence checks): on tfjs, a read-back. */
+  onStepLoss: ((arm: number, loss: number) => void) | null = null;
 
   constructor(
     readonly config: ExperimentConfig,
     readonly dataset: Dataset,
     /** The clock that times each arm's steps, in ms (injectable for tests); it never changes what is computed. */
     private readonly clock: () => number = () => performance.now(),
+    options: TrainerOptions = {},
   ) {
     this.architecture = buildArchitecture(config, dataset.inputShape, dataset.numClasses);
     this.optimizer = createOptimizer(config.optimizer);
@@ -134,6 +233,32 @@ export class LockstepTrainer implements TrainerInfo {
       const rate = armCfg.learningRate ?? config.optimizer.learningRate;
       return new Arm(armName(armCfg, config), spec, layout, rate / config.optimizer.learningRate, rate, init, this.architecture, this.optimizer);
     });
+    // Training with batch norm in inference mode (a schedule event) stays on tfjs: the arms leave the fast path then.
+    const choice = options.path ?? 'auto';
+    if (resolveStepPath(choice, tf.getBackend()) === 'fast') {
+      try {
+        const kernels = new FastKernels();
+        this.arms.forEach((arm, i) => {
+          const init = initialValues(this.architecture, arm.layout, config, config.arms[i]!.initScale ?? config.init.scale);
+          arm.fast = new FastNet(kernels, this.architecture, arm.spec, arm.layout, init, config.optimizer.kind, config.batchSize);
+        });
+        this.kernels = kernels;
+      } catch (e) {
+        // Asked for by name, the fast path must run (tests, the benchmark); chosen automatically, tfjs can stand in.
+        if (choice === 'fast') throw e;
+        for (const arm of this.arms) arm.fast = null;
+      }
+    }
+  }
+
+  /** The path the arms train on now: 'fast' while any arm does. */
+  get path(): 'fast' | 'tfjs' {
+    return this.arms.some((a) => a.fast) ? 'fast' : 'tfjs';
+  }
+
+  /** Bytes of WebAssembly memory the fast path holds (0 on tfjs). */
+  get fastBytes(): number {
+    return this.kernels?.bytes ?? 0;
   }
 
   get step(): number {
@@ -188,6 +313,7 @@ export class LockstepTrainer implements TrainerInfo {
       if (set.batchSize !== undefined) this.sampler.batchSize = Math.min(set.batchSize, this.dataset.numTrain);
       if (set.affine !== undefined) this.live.affine = set.affine;
       if (set.bnMode !== undefined) this.live.bnMode = set.bnMode;
+      if (this.live.bnMode === 'inference') for (const arm of this.arms) arm.leaveFastPath();
     }
   }
 
@@ -199,22 +325,52 @@ export class LockstepTrainer implements TrainerInfo {
     // the GPU before and after (a one-number read-back), and only some steps are timed; cpu and wasm need no wait.
     const synchronous = isSynchronousBackend(tf.getBackend());
     const timed = isSampledStep(this.stepCount, synchronous);
-    tf.tidy(() => {
-      const { x, y } = this.uploadBatch(indices);
-      if (timed && !synchronous) tf.slice(x, [0, 0], [1, 1]).dataSync();
-      for (const arm of this.arms) {
-        if (arm.divergedAt !== null) continue;
+    const live = this.arms.filter((a) => a.divergedAt === null);
+    const fastArms = live.filter((a) => a.fast);
+    if (fastArms.length > 0) {
+      const { xs, ys } = this.batchArrays(indices);
+      const settings = { learningRate: 0, optimizer: this.live.optimizer, frozenAffine: !this.live.affine, bnMomentum: this.live.bnMomentum, step: this.stepCount };
+      for (const arm of fastArms) {
         const t0 = timed ? this.clock() : 0;
-        this.stepArm(arm, x, y);
-        if (!timed) continue;
-        if (!synchronous) arm.lossSum.dataSync();
-        arm.timer.add(this.clock() - t0);
+        const loss = arm.stepFast(xs, ys, { ...settings, learningRate: arm.learningRate });
+        if (timed) arm.timer.add(this.clock() - t0);
+        arm.stepsSinceProbe++;
+        this.onStepLoss?.(this.arms.indexOf(arm), loss);
       }
-    });
+    }
+    const tfjsArms = live.filter((a) => !a.fast);
+    if (tfjsArms.length > 0) {
+      tf.tidy(() => {
+        const { x, y } = this.uploadBatch(indices);
+        if (timed && !synchronous) tf.slice(x, [0, 0], [1, 1]).dataSync();
+        for (const arm of tfjsArms) {
+          const t0 = timed ? this.clock() : 0;
+          const loss = this.stepArm(arm, x, y);
+          if (timed) {
+            if (!synchronous) arm.lossSum.dataSync();
+            arm.timer.add(this.clock() - t0);
+          }
+          if (this.onStepLoss) this.onStepLoss(this.arms.indexOf(arm), loss.dataSync()[0]!);
+        }
+      });
+    }
     this.stepCount++;
   }
 
-  private stepArm(arm: Arm, x: Tensor, y: Tensor): void {
+  /** The mini-batch as plain arrays, for the fast path. */
+  private batchArrays(indices: Int32Array): { xs: Float32Array; ys: Int32Array } {
+    const ds = this.dataset;
+    const flat = this.flatSize;
+    const xs = new Float32Array(indices.length * flat);
+    const ys = new Int32Array(indices.length);
+    indices.forEach((row, i) => {
+      xs.set(ds.trainX.subarray(row * flat, (row + 1) * flat), i * flat);
+      ys[i] = ds.trainY[row]!;
+    });
+    return { xs, ys };
+  }
+
+  private stepArm(arm: Arm, x: Tensor, y: Tensor): Tensor {
     const capture: ForwardCapture = { preActivations: [], inputs: [], normInputs: [] };
     const moments: { mean: Tensor; variance: Tensor; count: number }[] = [];
     // Batch norm switched to inference mode by the schedule: normalize with the (now frozen) running statistics.
@@ -252,6 +408,7 @@ export class LockstepTrainer implements TrainerInfo {
     tf.dispose(moments.flatMap((m) => [m.mean, m.variance]));
     arm.lossSum.assign(tf.add(arm.lossSum, value));
     arm.stepsSinceProbe++;
+    return value;
   }
 
   /**
@@ -262,6 +419,7 @@ export class LockstepTrainer implements TrainerInfo {
    */
   async probe(): Promise<ProbeSnapshot> {
     const indices = this.sampler.peek();
+    for (const arm of this.arms) arm.syncFromFast();
     const arms: ArmProbe[] = [];
     for (const arm of this.arms) {
       const trained = arm.stepsSinceProbe;
@@ -277,14 +435,22 @@ export class LockstepTrainer implements TrainerInfo {
   private async probeArm(arm: Arm, batchIndices: Int32Array): Promise<Omit<ArmProbe, 'timing'>> {
     const { bins, range } = this.config.probe;
     const net: ProbedNetwork = { architecture: this.architecture, spec: arm.spec, layout: arm.layout, params: arm.params, running: arm.runningTensors() };
+    // On the fast path the passes over the test set and the probe batch, most of a probe's work, run in WebAssembly.
+    const computed = arm.fast ? this.fastPasses(arm.fast, arm.spec.norm === 'batch') : null;
     const { values, result: read } = await readBack((c) => {
       const { x, y } = this.uploadBatch(batchIndices);
       const pass = batchPass(net, x, y, this.stepCount, (t) => c.keep(t));
       // The step the optimizer would take from here (not taken): the earlier layers' move for the ICS measure.
       const proposed = this.optimizer.step(arm.params, [...pass.grads], arm.optState, this.stepCount, arm.learningRate).params;
       const trainLoss = arm.stepsSinceProbe > 0 ? tf.div(arm.lossSum, arm.stepsSinceProbe) : pass.loss;
-      const { read: evaluation, probeCapture } = measureEvaluation(c, net, this.testSet, trainLoss, this.probeX.shape[0]!);
-      const passes = probeBatchPasses(net, this.probeX, this.stepCount, probeCapture);
+      let evaluation: (r: Readback) => { trainLoss: number; testLoss: number; testAccuracy: number };
+      let passes: ReturnType<typeof probeBatchPasses> | null = null;
+      if (computed) evaluation = measureComputedEvaluation(c, trainLoss, computed.test);
+      else {
+        const measured = measureEvaluation(c, net, this.testSet, trainLoss, this.probeX.shape[0]!);
+        evaluation = measured.read;
+        passes = probeBatchPasses(net, this.probeX, this.stepCount, measured.probeCapture);
+      }
       const boundary = this.boundary ? measureBoundary(c, net, this.boundary) : null;
       // The loss landscape (config.probe.landscape): one more forward and backward pass per step size and arm,
       // several training steps' worth, so it is measured only when the configuration asks for it.
@@ -293,7 +459,7 @@ export class LockstepTrainer implements TrainerInfo {
       const layers = this.architecture.hidden.map((_, j) => {
         const name = `layer${j}`;
         return {
-          activations: measureActivations(c, name, passes, j, bins, range),
+          activations: passes ? measureActivations(c, name, passes, j, bins, range) : null,
           gradients: measureGradients(c, name, net, pass, proposed, j),
           batchNorm: net.running[j] ? measureBatchNorm(c, `${name}.bn`, net, pass, j, bnIndex++) : null,
         };
@@ -302,8 +468,10 @@ export class LockstepTrainer implements TrainerInfo {
         ...evaluation(r),
         boundary: boundary ? boundary(r) : null,
         ...(landscape ? { landscape: landscape(r) } : {}),
-        layers: layers.map((l): LayerProbe => {
-          const { train, inference, inputMean, inputVariance } = l.activations(r);
+        layers: layers.map((l, j): LayerProbe => {
+          const { train, inference, inputMean, inputVariance } = l.activations
+            ? l.activations(r)
+            : computedActivations(computed!.train, computed!.inference, j, this.architecture.hidden[j]!.units, bins, range);
           const { gradNorm, ics } = l.gradients(r);
           const bn = l.batchNorm ? l.batchNorm(r) : null;
           return { ...train, inference, inputMean, inputVariance, gradNorm, ics, bn: bn?.bn ?? null, inspect: bn?.inspect ?? null };
@@ -313,9 +481,26 @@ export class LockstepTrainer implements TrainerInfo {
     const probe = read(values);
     values.assertAllRead();
     if (arm.divergedAt === null && !(probe.trainLoss < DIVERGED_LOSS)) arm.divergedAt = this.stepCount;
-    tf.tidy(() => arm.lossSum.assign(tf.scalar(0)));
-    arm.stepsSinceProbe = 0;
+    arm.resetLossSum();
     return { ...probe, divergedAt: arm.divergedAt };
+  }
+
+  /**
+   * The fast path's share of a probe: the test-set evaluation in inference mode, whose first rows are the probe
+   * batch's inference-mode pass, and for a batch-norm arm the probe batch's training-mode pass (its own statistics).
+   * The same measurements as measureEvaluation and probeBatchPasses, computed by FastNet (fast/net.ts) from the state
+   * the arm trains with.
+   */
+  private fastPasses(fast: FastNet, batchNorm: boolean): { test: { lossSum: number; correct: number; size: number }; train: ComputedPass; inference: ComputedPass | null } {
+    const ds = this.dataset;
+    const rows = this.probeX.shape[0]!;
+    const size = this.testSet.size;
+    this.testLabels ??= Int32Array.from(ds.testY);
+    const evaluation = fast.evaluate(ds.testX, this.testLabels, size, rows);
+    const test = { lossSum: evaluation.lossSum, correct: evaluation.correct, size };
+    if (!batchNorm) return { test, train: evaluation.capture, inference: null };
+    const train = fast.probePass(ds.testX.subarray(0, rows * this.flatSize), rows, { kind: 'train', step: this.stepCount });
+    return { test, train, inference: evaluation.capture };
   }
 
   dispose(): void {
@@ -339,6 +524,7 @@ export class LockstepTrainer implements TrainerInfo {
   }> {
     const arm = this.arms[index];
     if (!arm) throw new RangeError(`snapshotArm: no arm ${index} (there are ${this.arms.length})`);
+    arm.syncFromFast();
     const stats = arm.running.flatMap((r) => (r ? [r.mean, r.variance] : []));
     const parts = [...arm.params, ...stats];
     const flat = tf.tidy(() => tf.concat(parts.map((t) => tf.reshape(t, [-1]))));

@@ -1,6 +1,6 @@
 import type { ForwardCapture } from '../model';
 import { tf, type Tensor } from '../tf';
-import { measureDistributions } from './distribution';
+import { measureDistributions, summarizeDistributions } from './distribution';
 import { emptyCapture, logitsOf, type ProbedNetwork } from './network';
 import type { Readback, ReadbackCollector } from './readback';
 import type { LayerDistributions } from './types';
@@ -57,4 +57,27 @@ export function measureActivations(
     inputMean: r.scalar(`${name}.input.mean`),
     inputVariance: r.scalar(`${name}.input.variance`),
   });
+}
+
+/**
+ * A pass over the probe batch computed outside tfjs (the fast path, FastNet.probePass and evaluate): per hidden
+ * layer, the nonlinearity input's raw values ([rows, …outShape], row-major) and the moments of the layer's input.
+ */
+export interface ComputedPass {
+  readonly preActivations: readonly Float32Array[];
+  readonly inputMean: readonly number[];
+  readonly inputVariance: readonly number[];
+}
+
+/**
+ * measureActivations for passes computed outside tfjs: the same summaries of the same values, with nothing to read
+ * back. `inference` is null for an arm without batch norm (its two modes are one computation, `train`).
+ */
+export function computedActivations(train: ComputedPass, inference: ComputedPass | null, layer: number, units: number, bins: number, range: number): LayerActivations {
+  return {
+    train: summarizeDistributions(train.preActivations[layer]!, units, bins, range),
+    inference: inference ? summarizeDistributions(inference.preActivations[layer]!, units, bins, range) : null,
+    inputMean: train.inputMean[layer]!,
+    inputVariance: train.inputVariance[layer]!,
+  };
 }

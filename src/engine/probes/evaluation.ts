@@ -80,6 +80,23 @@ export function measureEvaluation(
   };
 }
 
+/**
+ * The same measurement from numbers computed elsewhere (the fast path's WebAssembly pass over the test set,
+ * FastNet.evaluate): Σ cross-entropy and the count of correct arg-maxes over `size` examples. Only the training loss
+ * still comes from a tensor.
+ */
+export function measureComputedEvaluation(
+  c: ReadbackCollector,
+  trainLoss: Tensor,
+  test: { readonly lossSum: number; readonly correct: number; readonly size: number },
+): (r: Readback) => Evaluation {
+  c.put('trainLoss', trainLoss);
+  // The float32 divisions tf.div made.
+  const testLoss = Math.fround(test.lossSum / test.size);
+  const testAccuracy = Math.fround(test.correct / test.size);
+  return (r) => ({ trainLoss: r.scalar('trainLoss'), testLoss, testAccuracy });
+}
+
 /** The first `rows` examples of captures of consecutive chunks, as one capture. */
 function firstRows(captures: readonly ForwardCapture[], rows: number): ForwardCapture {
   const head = (list: readonly Tensor[]): Tensor => {

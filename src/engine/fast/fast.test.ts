@@ -1,0 +1,289 @@
+import '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ExperimentConfigInput } from '../../config/schema';
+import { armSpec, buildArchitecture, crossEntropy, forward, initialValues, paramLayout } from '../model';
+import { BatchSampler } from '../batches';
+import { configAndData, trainerFixture } from '../testing/fixtures';
+import { tf } from '../tf';
+import { LockstepTrainer } from '../trainer';
+import { FastKernels } from './kernels';
+import { FastNet } from './net';
+
+/**
+ * The fast path (WebAssembly SIMD kernels) against the tfjs path, which is the reference (itself checked against
+ * float64 PyTorch, norm/torchReference.test.ts): the same configuration, initial weights and batches must give the
+ * same per-step losses (≤ 1e-5 relative over 100 steps), gradients and weights, for the MLP and the CNN, with each
+ * normalization, with SGD, momentum and Adam.
+ */
+
+const fixture = trainerFixture();
+
+// The reference runs on wasm, the backend the page and the CLI train on here.
+beforeAll(async () => {
+  await tf.setBackend('wasm');
+});
+
+/**
+ * ‖a − b‖ / ‖b‖, with ‖b‖ taken as at least `floor`: a parameter whose true gradient is zero (a bias before
+ * instance norm, which subtracts it again) holds only rounding noise, which no two summation orders share.
+ */
+function relDiff(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-30): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num += (a[i]! - b[i]!) ** 2;
+    den += b[i]! ** 2;
+  }
+  return Math.sqrt(num) / Math.max(Math.sqrt(den), floor);
+}
+
+const ALL_NORMS: ExperimentConfigInput['arms'] = [{ norm: 'none' }, { norm: 'batch' }, { norm: 'layer' }, { norm: 'group', groups: 2 }];
+
+const MLP: ExperimentConfigInput = { model: { kind: 'mlp', depth: 3, width: 32 }, batchSize: 24, arms: ALL_NORMS, init: { scheme: 'gaussian', scale: 0.1 } };
+/**
+ * ReLU is left to the MLP and the gradient test: on a ReLU CNN at batch 8, float32 rounding differences (10⁻⁷) that
+ * flip a unit across the kink grow over 100 steps (measured: up to 2e-3 between the paths, and up to 0.3 between tfjs's
+ * own cpu and wasm backends on the same run), so no two implementations with different summation orders agree there.
+ */
+const CNN: ExperimentConfigInput = { model: { kind: 'cnn', depth: 3, width: 8 }, batchSize: 16, arms: ALL_NORMS, activation: 'tanh', init: { scheme: 'he', scale: 1 } };
+
+const OPTIMIZERS = [
+  { kind: 'sgd', learningRate: 0.1 },
+  { kind: 'momentum', learningRate: 0.02, momentum: 0.9 },
+  { kind: 'adam', learningRate: 0.002 },
+] as const;
+
+/** Per-step losses of every arm over `steps` steps, on the given path. */
+async function losses(input: ExperimentConfigInput, path: 'fast' | 'tfjs', steps: number): Promise<{ losses: number[][]; trainer: LockstepTrainer }> {
+  const { config, dataset } = await configAndData(input);
+  const trainer = new LockstepTrainer(config, dataset, undefined, { path });
+  const out: number[][] = config.arms.map(() => []);
+  trainer.onStepLoss = (arm, loss) => out[arm]!.push(loss);
+  for (let s = 0; s < steps; s++) trainer.trainStep();
+  return { losses: out, trainer };
+}
+
+async function expectSameRun(input: ExperimentConfigInput, steps = 100, finalPath: 'fast' | 'tfjs' = 'fast'): Promise<void> {
+  const fast = await losses(input, 'fast', steps);
+  const ref = await losses(input, 'tfjs', steps);
+  try {
+    expect(fast.trainer.path).toBe(finalPath);
+    expect(ref.trainer.path).toBe('tfjs');
+    ref.losses.forEach((armLosses, a) => {
+      expect(fast.losses[a]).toHaveLength(steps);
+      let worst = 0;
+      armLosses.forEach((l, s) => (worst = Math.max(worst, Math.abs(fast.losses[a]![s]! - l) / Math.abs(l))));
+      expect(worst, `arm ${a} (${fast.trainer.arms[a]!.name}): worst relative loss difference over ${steps} steps`).toBeLessThanOrEqual(1e-5);
+    });
+    // The state the probes read: parameters and running statistics, after the same steps.
+    for (let a = 0; a < ref.trainer.arms.length; a++) {
+      const f = await fast.trainer.snapshotArm(a);
+      const r = await ref.trainer.snapshotArm(a);
+      f.params.forEach((p, i) => expect(relDiff(p, r.params[i]!, 1e-3), `${f.name} ${f.layout[i]!.name}`).toBeLessThan(1e-4));
+      f.running.forEach((s, i) => {
+        if (!s) return;
+        expect(relDiff(s.mean, r.running[i]!.mean)).toBeLessThan(1e-4);
+        expect(relDiff(s.variance, r.running[i]!.variance)).toBeLessThan(1e-4);
+      });
+    }
+    // A probe on the fast path measures the same network.
+    const [pf, pr] = [await fast.trainer.probe(), await ref.trainer.probe()];
+    pf.arms.forEach((arm, a) => {
+      expect(Math.abs(arm.trainLoss - pr.arms[a]!.trainLoss) / pr.arms[a]!.trainLoss).toBeLessThan(1e-5);
+      expect(Math.abs(arm.testLoss - pr.arms[a]!.testLoss) / pr.arms[a]!.testLoss).toBeLessThan(1e-4);
+    });
+  } finally {
+    fast.trainer.dispose();
+    ref.trainer.dispose();
+  }
+}
+
+describe('the fast path trains as the tfjs path does', () => {
+  for (const optimizer of OPTIMIZERS) {
+    it(`MLP, no norm / batch / layer / group norm, ${optimizer.kind}: losses within 1e-5 over 100 steps`, { timeout: 1_200_000 }, async () => {
+      await expectSameRun({ ...MLP, optimizer });
+    });
+    it(`ReLU MLP, He initialization, ${optimizer.kind}: losses within 1e-5 over 100 steps`, { timeout: 1_200_000 }, async () => {
+      await expectSameRun({ ...MLP, activation: 'relu', init: { scheme: 'he', scale: 1 }, optimizer: { ...optimizer, learningRate: optimizer.learningRate / 2 } });
+    });
+    it(`CNN, no norm / batch / layer / group norm, ${optimizer.kind}: losses within 1e-5 over 100 steps`, { timeout: 1_200_000 }, async () => {
+      // SGD at 0.1 makes this small CNN's run sensitive to rounding (1e-4 apart by step 99 in the GN arm): half that.
+      await expectSameRun({ ...CNN, optimizer: { ...optimizer, learningRate: optimizer.kind === 'sgd' ? 0.05 : optimizer.learningRate } });
+    });
+  }
+
+  it('tanh, normalization after the nonlinearity, noisy batch norm, own learning rates and a schedule', { timeout: 1_200_000 }, async () => {
+    await expectSameRun({
+      model: { kind: 'mlp', depth: 2, width: 20 },
+      activation: 'tanh',
+      batchSize: 16,
+      normalization: { placement: 'after', momentum: 0.2 },
+      optimizer: { kind: 'momentum', learningRate: 0.05, momentum: 0.8 },
+      arms: [{ norm: 'batch', noise: 0.5 }, { norm: 'layer', learningRate: 0.02 }, { norm: 'batch', placement: 'before', initScale: 0.5 }],
+      schedule: [
+        { step: 30, set: { learningRate: 0.02, momentum: 0.5, bnMomentum: 0.05 } },
+        { step: 50, set: { affine: false, batchSize: 32 } },
+      ],
+    });
+  });
+
+  it('the CNN with stride-2 layers whose size is odd, sigmoid and a frozen γ, β from step 20', { timeout: 1_200_000 }, async () => {
+    await expectSameRun({
+      model: { kind: 'cnn', depth: 4, width: 4 },
+      batchSize: 6,
+      arms: [{ norm: 'batch' }, { norm: 'group', groups: 2 }],
+      optimizer: { kind: 'sgd', learningRate: 0.5 },
+      schedule: [{ step: 20, set: { affine: false } }],
+    }, 40);
+  });
+
+  it('leaves the fast path for batch norm in inference mode and goes on exactly as tfjs does', { timeout: 1_200_000 }, async () => {
+    await expectSameRun({ ...MLP, arms: [{ norm: 'batch' }, { norm: 'none' }], schedule: [{ step: 40, set: { bnMode: 'inference' } }] }, 60, 'tfjs');
+  });
+});
+
+describe('the fast path\'s gradients', () => {
+  it('equal tfjs autodiff of the reference forward pass, for every parameter of every normalization (MLP and CNN)', { timeout: 600_000 }, async () => {
+    for (const input of [
+      MLP,
+      { ...MLP, activation: 'relu', arms: [{ norm: 'batch', placement: 'after' }, { norm: 'batch', noise: 1 }, { norm: 'group', groups: 4, placement: 'after' }] },
+      { ...CNN, activation: 'tanh' },
+      { ...CNN, model: { kind: 'cnn', depth: 2, width: 6 }, arms: [{ norm: 'group', groups: 6 }, { norm: 'layer', placement: 'after' }] },
+    ] as ExperimentConfigInput[]) {
+      const { config, dataset } = await configAndData(input);
+      const arch = buildArchitecture(config, dataset.inputShape, dataset.numClasses);
+      const indices = new BatchSampler(dataset.numTrain, config.batchSize, config.seed).next();
+      const flat = dataset.inputShape.reduce((a, b) => a * b, 1);
+      const xs = new Float32Array(indices.length * flat);
+      const ys = new Int32Array(indices.length);
+      indices.forEach((row, i) => {
+        xs.set(dataset.trainX.subarray(row * flat, (row + 1) * flat), i * flat);
+        ys[i] = dataset.trainY[row]!;
+      });
+      const kernels = new FastKernels();
+      for (const armCfg of config.arms) {
+        const spec = armSpec(armCfg, config);
+        const layout = paramLayout(arch, spec);
+        const init = initialValues(arch, layout, config);
+        const net = new FastNet(kernels, arch, spec, layout, init, 'sgd', config.batchSize);
+        const loss = net.step(xs, ys, { learningRate: 0, optimizer: config.optimizer, frozenAffine: false, bnMomentum: 0.1, step: 0 });
+        const fastGrads = net.gradients();
+        const ref = tf.tidy(() => {
+          const params = layout.map((p, i) => tf.tensor(init[i]!, [...p.shape]));
+          const x = tf.tensor2d(xs, [indices.length, flat]);
+          const y = tf.tensor1d(ys, 'int32');
+          const { value, grads } = tf.valueAndGrads((...ps: tf.Tensor[]) => crossEntropy(forward(arch, spec, layout, ps, x, { kind: 'train', step: 0 }), y, arch.numClasses))(params);
+          return { loss: value.dataSync()[0]!, grads: grads.map((g) => g.dataSync() as Float32Array) };
+        });
+        expect(Math.abs(loss - ref.loss) / ref.loss).toBeLessThan(1e-6);
+        // A bias right before instance norm (one channel per group, on a convolution) has a zero gradient: the norm
+        // subtracts it again. Both paths hold only rounding noise there, on the scale of 1e-7 of the largest gradient.
+        const scale = Math.max(...ref.grads.map((g) => Math.hypot(...g)));
+        const instanceNorm = config.model.kind === 'cnn' && spec.norm === 'group' && spec.groups === config.model.width && spec.placement === 'before';
+        layout.forEach((p, i) => {
+          const what = `${config.model.kind} ${armCfg.norm} ${armCfg.placement ?? ''} ${p.name}`;
+          if (instanceNorm && p.role === 'bias' && p.layer < arch.hidden.length) {
+            expect(Math.hypot(...fastGrads[i]!), what).toBeLessThan(1e-5 * scale);
+            expect(Math.hypot(...ref.grads[i]!), what).toBeLessThan(1e-5 * scale);
+          } else {
+            expect(relDiff(fastGrads[i]!, ref.grads[i]!), what).toBeLessThan(1e-5);
+          }
+        });
+      }
+    }
+  });
+});
+
+describe('the fast path', () => {
+  it('is what a trainer takes by default on the CPU backends, and tfjs stays the path on request', async () => {
+    const auto = await fixture.trainer({ ...MLP, arms: [{ norm: 'batch' }] });
+    expect(auto.path).toBe(tf.getBackend() === 'webgl' ? 'tfjs' : 'fast');
+    const { config, dataset } = await configAndData(MLP);
+    const ref = new LockstepTrainer(config, dataset, undefined, { path: 'tfjs' });
+    expect(ref.path).toBe('tfjs');
+    ref.dispose();
+  });
+
+  it('leaks no tensor over many steps and probes', { timeout: 600_000 }, async () => {
+    const { config, dataset } = await configAndData({ ...MLP, probe: { interval: 10 } });
+    const trainer = new LockstepTrainer(config, dataset, undefined, { path: 'fast' });
+    trainer.trainStep();
+    await trainer.probe();
+    const before = tf.memory().numTensors;
+    for (let s = 0; s < 60; s++) {
+      trainer.trainStep();
+      if (s % 20 === 19) await trainer.probe();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    trainer.dispose();
+  });
+});
+
+describe('the kernels', () => {
+  const k = new FastKernels();
+  it('exp, log and tanh agree with float64 to a few float32 ulps', () => {
+    const worst = { exp: 0, log: 0, tanh: 0 };
+    for (let i = 0; i <= 4000; i++) {
+      const x = -20 + (40 * i) / 4000;
+      const e = Math.fround(x);
+      worst.exp = Math.max(worst.exp, Math.abs(k.k.exp_f32(e) - Math.exp(e)) / Math.exp(e));
+      worst.tanh = Math.max(worst.tanh, Math.abs(k.k.tanh_f32(e) - Math.tanh(e)) / Math.max(Math.abs(Math.tanh(e)), 1e-30));
+      const p = Math.fround(Math.exp(x / 2));
+      worst.log = Math.max(worst.log, Math.abs(k.k.log_f32(p) - Math.log(p)) / Math.max(Math.abs(Math.log(p)), 1e-3));
+    }
+    expect(worst.exp).toBeLessThan(3e-7);
+    expect(worst.log).toBeLessThan(3e-7);
+    expect(worst.tanh).toBeLessThan(3e-7);
+    expect(k.k.exp_f32(-200)).toBe(0);
+    expect(k.k.exp_f32(200)).toBe(Infinity);
+  });
+
+  it('gemm equals a float64 product on ragged shapes, and accumulates', () => {
+    for (const [M, K, N] of [[1, 1, 1], [7, 13, 11], [4, 9, 8], [61, 100, 10], [5, 3, 19]] as const) {
+      const a = Float32Array.from({ length: M * K }, (_, i) => Math.sin(i * 1.3));
+      const b = Float32Array.from({ length: K * N }, (_, i) => Math.cos(i * 0.7));
+      const c0 = Float32Array.from({ length: M * N }, (_, i) => i * 0.01);
+      const pa = k.alloc(M * K);
+      const pb = k.alloc(K * N);
+      const pc = k.alloc(M * N);
+      k.f32(pa, M * K).set(a);
+      k.f32(pb, K * N).set(b);
+      k.f32(pc, M * N).set(c0);
+      k.k.gemm(pa, pb, pc, M, K, N, 1);
+      const out = k.f32(pc, M * N);
+      for (let i = 0; i < M; i++)
+        for (let j = 0; j < N; j++) {
+          let s = c0[i * N + j]!;
+          for (let q = 0; q < K; q++) s += a[i * K + q]! * b[q * N + j]!;
+          expect(Math.abs(out[i * N + j]! - s)).toBeLessThan(1e-5 * (1 + K));
+        }
+    }
+  });
+
+  it('col2im is the adjoint of im2col (the convolution\'s input gradient), stride 1 and 2, odd sizes', () => {
+    for (const [N, H, W, C, stride] of [[2, 5, 7, 3, 1], [2, 7, 5, 2, 2], [1, 4, 4, 1, 2]] as const) {
+      const OH = Math.ceil(H / stride);
+      const OW = Math.ceil(W / stride);
+      const pad = (size: number, out: number) => Math.floor(Math.max((out - 1) * stride + 3 - size, 0) / 2);
+      const nx = N * H * W * C;
+      const nc = N * OH * OW * 9 * C;
+      const x = Float32Array.from({ length: nx }, (_, i) => Math.sin(i));
+      const c = Float32Array.from({ length: nc }, (_, i) => Math.cos(i * 0.3));
+      const px = k.alloc(nx);
+      const pc = k.alloc(nc);
+      const pcols = k.alloc(nc);
+      const pdx = k.alloc(nx);
+      k.f32(px, nx).set(x);
+      k.f32(pc, nc).set(c);
+      k.k.im2col(px, pcols, N, H, W, C, OH, OW, stride, pad(H, OH), pad(W, OW));
+      k.k.col2im(pc, pdx, N, H, W, C, OH, OW, stride, pad(H, OH), pad(W, OW));
+      const cols = k.f32(pcols, nc);
+      const dx = k.f32(pdx, nx);
+      let lhs = 0;
+      let rhs = 0;
+      for (let i = 0; i < nc; i++) lhs += cols[i]! * c[i]!;
+      for (let i = 0; i < nx; i++) rhs += x[i]! * dx[i]!;
+      expect(Math.abs(lhs - rhs)).toBeLessThan(1e-4 * Math.abs(rhs) + 1e-4);
+    }
+  });
+});

@@ -1,0 +1,661 @@
+import type { ExperimentConfig } from '../../config/schema';
+import type { Architecture, ArmSpec, HiddenLayerSpec, ParamInfo } from '../model';
+import { bnNoiseDraw } from '../norm/noise';
+import { samePadding } from '../layers';
+import type { FastKernels } from './kernels';
+
+/**
+ * One arm's network on the fast path: its parameters, gradients, optimizer state and every activation of a
+ * training step live in the WebAssembly module's memory, and a step is one call per layer operation (about 40 for
+ * the ioffe network), with no tensor allocated. It computes what the tfjs path computes (model.ts, the §3 backward
+ * pass of norm/standardize.ts, optimizers.ts), in the same float32 operations up to the order of the sums:
+ * fast.test.ts trains both from the same weights on the same batches and compares losses, gradients and weights.
+ *
+ * The tfjs path stays the reference, the WebGL path and the path of every probe: `read()` hands the state back as
+ * arrays, which the trainer copies into its tensors before it measures.
+ */
+
+const ACTIVATION = { sigmoid: 0, tanh: 1, relu: 2 } as const;
+
+/** The live settings a step runs with (the schedule can change them between steps). */
+export interface FastStepSettings {
+  readonly learningRate: number;
+  readonly optimizer: ExperimentConfig['optimizer'];
+  /** γ and β frozen (schedule `affine: false`): neither they nor their optimizer state change. */
+  readonly frozenAffine: boolean;
+  readonly bnMomentum: number;
+  /** The 0-based training step: Adam's bias correction and the noise draws of a noisy batch-norm arm. */
+  readonly step: number;
+}
+
+export interface FastState {
+  params: Float32Array[];
+  /** In the tfjs optimizer's order: momentum [v per param]; Adam [m per param…, v per param…]; SGD none. */
+  optState: Float32Array[];
+  running: ({ mean: Float32Array; variance: Float32Array } | null)[];
+}
+
+/** A pass of the probes (forwardOnly): batch norm with the running averages, or with the rows' own statistics. */
+export type FastPassMode = { readonly kind: 'inference' } | { readonly kind: 'train'; readonly step: number };
+
+/** What a probe pass hands back of its first rows, per hidden layer. */
+export interface FastCapture {
+  /** The nonlinearity's input, [rows, …outShape] row-major, as ForwardCapture.preActivations holds it. */
+  readonly preActivations: Float32Array[];
+  /** Mean and biased variance of each layer's input over the rows (tf.moments of ForwardCapture.inputs). */
+  readonly inputMean: number[];
+  readonly inputVariance: number[];
+}
+
+/** A test-set evaluation on the fast path (inference mode). */
+export interface FastEvaluation {
+  /** Σ over examples of the cross-entropy, and how many the arg-max of the logits got right. */
+  readonly lossSum: number;
+  readonly correct: number;
+  /** The first `captureRows` examples' pass (the probe batch's, inference mode). */
+  readonly capture: FastCapture;
+}
+
+/**
+ * Examples per im2col block in a probe pass: the block's columns (451 kB an example for a 3×3 convolution over 16
+ * channels at 28×28) are the largest buffer, so a long pass runs the convolution block by block.
+ */
+const PROBE_COL_BLOCK = 16;
+/** Examples per chunk of a test-set evaluation (its buffers hold one chunk's activations). */
+const EVAL_CHUNK_DENSE = 500;
+const EVAL_CHUNK_CONV = 64;
+
+/** Buffers of the probe passes, laid out on first use and shared by every arm of one module instance. */
+interface ProbeBuffers {
+  /** The sizes the buffers were laid out for (rows apart); other sizes lay them out afresh. */
+  key: string;
+  rows: number;
+  x: number;
+  labels: number;
+  cols: number;
+  lin: number;
+  nrm: number;
+  /** Ping-pong: a layer reads one and writes the other. */
+  act: [number, number];
+  mean: number;
+  variance: number;
+  invstd: number;
+  shift: number;
+  noiseScale: number;
+  noiseShift: number;
+  runMean: number;
+  runVar: number;
+  logits: number;
+  dlogits: number;
+}
+
+const probeBuffers = new WeakMap<FastKernels, ProbeBuffers>();
+
+/** Running mean and variance of a float64 sum through a shift (the first value), merged chunk by chunk. */
+class ShiftedMoments {
+  private x0 = NaN;
+  private s1 = 0;
+  private s2 = 0;
+  private n = 0;
+
+  add(v: Float32Array): void {
+    if (v.length === 0) return;
+    if (Number.isNaN(this.x0)) this.x0 = Number.isFinite(v[0]!) ? v[0]! : 0;
+    const x0 = this.x0;
+    let s1 = 0;
+    let s2 = 0;
+    for (let i = 0; i < v.length; i++) {
+      const d = v[i]! - x0;
+      s1 += d;
+      s2 += d * d;
+    }
+    this.s1 += s1;
+    this.s2 += s2;
+    this.n += v.length;
+  }
+
+  get mean(): number {
+    return Math.fround(this.x0 + this.s1 / this.n);
+  }
+
+  get variance(): number {
+    return Math.fround(Math.max(0, this.s2 / this.n - (this.s1 / this.n) ** 2));
+  }
+}
+
+interface LayerPlan {
+  readonly spec: HiddenLayerSpec;
+  /** Rows per example of the layer's output ([batch·h·w, units] for a convolution). */
+  readonly rowsPerExample: number;
+  readonly inSize: number;
+  readonly outSize: number;
+  readonly weight: number;
+  readonly bias: number | null;
+  readonly gamma: number | null;
+  readonly beta: number | null;
+  readonly pad: readonly [number, number];
+}
+
+interface LayerBuffers {
+  cols: number;
+  lin: number;
+  xhat: number;
+  nrm: number;
+  act: number;
+  mean: number;
+  variance: number;
+  invstd: number;
+  shift: number;
+  noiseScale: number;
+  noiseShift: number;
+}
+
+function count(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+export class FastNet {
+  private readonly layers: LayerPlan[];
+  private readonly paramPtr: number[];
+  private readonly gradPtr: number[];
+  private readonly statePtr: number[];
+  private readonly sizes: number[];
+  private readonly classifier: { weight: number; bias: number; gradW: number; gradB: number; fanIn: number };
+  /** Running statistics (batch-norm arms), kept in float32 as the tfjs path keeps them. */
+  private readonly running: ({ mean: Float32Array; variance: Float32Array } | null)[];
+  private capacity = 0;
+  private buf!: {
+    x: number;
+    labels: number;
+    layers: LayerBuffers[];
+    logits: number;
+    dlogits: number;
+    gh: number;
+    g1: number;
+    g2: number;
+    dcols: number;
+    tr: number;
+    trW: number;
+    scratchGamma: number;
+    scratchBeta: number;
+  };
+
+  constructor(
+    private readonly kernels: FastKernels,
+    private readonly arch: Architecture,
+    private readonly spec: ArmSpec,
+    private readonly layout: readonly ParamInfo[],
+    init: readonly Float32Array[],
+    optimizerKind: ExperimentConfig['optimizer']['kind'],
+    batchSize: number,
+  ) {
+    const slots = optimizerKind === 'sgd' ? 0 : optimizerKind === 'momentum' ? 1 : 2;
+    this.sizes = layout.map((p) => count(p.shape));
+    this.paramPtr = this.sizes.map((n, i) => {
+      const ptr = kernels.alloc(n);
+      kernels.f32(ptr, n).set(init[i]!);
+      return ptr;
+    });
+    this.gradPtr = this.sizes.map((n) => kernels.alloc(n));
+    this.statePtr = [];
+    for (let s = 0; s < slots; s++) for (const n of this.sizes) this.statePtr.push(kernels.alloc(n));
+    const ptrOf = (name: string): number | null => {
+      const i = layout.findIndex((p) => p.name === name);
+      return i < 0 ? null : this.paramPtr[i]!;
+    };
+    this.layers = arch.hidden.map((l, i) => ({
+      spec: l,
+      rowsPerExample: l.kind === 'conv' ? l.outShape[0]! * l.outShape[1]! : 1,
+      inSize: count(l.inShape),
+      outSize: count(l.outShape),
+      weight: ptrOf(`hidden${i}.weight`)!,
+      bias: ptrOf(`hidden${i}.bias`),
+      gamma: ptrOf(`hidden${i}.gamma`),
+      beta: ptrOf(`hidden${i}.beta`),
+      pad: l.kind === 'conv' ? [samePadding(l.inShape[0]!, l.stride)[0], samePadding(l.inShape[1]!, l.stride)[0]] : [0, 0],
+    }));
+    const gradOf = (name: string) => this.gradPtr[layout.findIndex((p) => p.name === name)]!;
+    this.classifier = {
+      weight: ptrOf('classifier.weight')!,
+      bias: ptrOf('classifier.bias')!,
+      gradW: gradOf('classifier.weight'),
+      gradB: gradOf('classifier.bias'),
+      fanIn: arch.classifierFanIn,
+    };
+    this.running = arch.hidden.map((l) => (spec.norm === 'batch' ? { mean: new Float32Array(l.units), variance: new Float32Array(l.units).fill(1) } : null));
+    this.ensureCapacity(batchSize);
+  }
+
+  /**
+   * Lays out the per-batch buffers for batches of up to `batch` examples. A larger batch (a scheduled change)
+   * lays them out afresh further up; the old ones are left behind, since batch-size changes are rare.
+   */
+  private ensureCapacity(batch: number): void {
+    if (batch <= this.capacity) return;
+    const k = this.kernels;
+    const units = (l: LayerPlan) => l.spec.units;
+    let maxAct = this.arch.classifierFanIn * batch;
+    let maxCols = 1;
+    let maxW = this.arch.classifierFanIn * this.arch.numClasses;
+    for (const l of this.layers) {
+      maxAct = Math.max(maxAct, l.outSize * batch, l.inSize * batch);
+      if (l.spec.kind === 'conv') maxCols = Math.max(maxCols, l.rowsPerExample * batch * l.spec.fanIn);
+      maxW = Math.max(maxW, l.spec.fanIn * l.spec.units);
+    }
+    const perGroup = this.spec.norm === 'group' ? this.spec.groups! : 1;
+    this.buf = {
+      x: k.alloc(count(this.arch.inputShape) * batch),
+      labels: k.alloc(batch),
+      layers: this.layers.map((l) => {
+        const n = l.outSize * batch;
+        const u = units(l);
+        const setCount = this.spec.norm === 'batch' ? u : batch * perGroup;
+        return {
+          cols: l.spec.kind === 'conv' ? k.alloc(l.rowsPerExample * batch * l.spec.fanIn) : 0,
+          lin: k.alloc(n),
+          xhat: this.spec.norm === 'none' ? 0 : k.alloc(n),
+          nrm: this.spec.norm === 'none' ? 0 : k.alloc(n),
+          act: k.alloc(n),
+          mean: k.alloc(u),
+          variance: k.alloc(u),
+          invstd: k.alloc(setCount),
+          shift: k.alloc(u),
+          noiseScale: k.alloc(u),
+          noiseShift: k.alloc(u),
+        };
+      }),
+      logits: k.alloc(this.arch.numClasses * batch),
+      dlogits: k.alloc(this.arch.numClasses * batch),
+      gh: k.alloc(maxAct),
+      g1: k.alloc(maxAct),
+      g2: k.alloc(maxAct),
+      dcols: k.alloc(maxCols),
+      tr: k.alloc(Math.max(maxAct, maxCols)),
+      trW: k.alloc(maxW),
+      scratchGamma: k.alloc(Math.max(...this.layers.map(units), 1)),
+      scratchBeta: k.alloc(Math.max(...this.layers.map(units), 1)),
+    };
+    this.capacity = batch;
+  }
+
+  /** One training step on a batch: `xs` is [batch, features] row-major, `ys` the labels. Returns the mean loss. */
+  step(xs: Float32Array, ys: Int32Array, settings: FastStepSettings): number {
+    const M = ys.length;
+    this.ensureCapacity(M);
+    const { k } = this.kernels;
+    const b = this.buf;
+    this.kernels.f32(b.x, xs.length).set(xs);
+    this.kernels.i32(b.labels, M).set(ys);
+    const spec = this.spec;
+    const act = ACTIVATION[spec.activation];
+
+    // Forward.
+    let h = b.x;
+    this.layers.forEach((l, i) => {
+      const lb = b.layers[i]!;
+      const R = M * l.rowsPerExample;
+      const U = l.spec.units;
+      const n = R * U;
+      if (l.spec.kind === 'conv') {
+        const [H, W, C] = l.spec.inShape as [number, number, number];
+        const [OH, OW] = l.spec.outShape as [number, number, number];
+        k.im2col(h, lb.cols, M, H, W, C, OH, OW, l.spec.stride, l.pad[0], l.pad[1]);
+        k.gemm(lb.cols, l.weight, lb.lin, R, l.spec.fanIn, U, 0);
+      } else {
+        k.gemm(h, l.weight, lb.lin, M, l.spec.fanIn, U, 0);
+      }
+      if (l.bias !== null) k.add_bias(lb.lin, l.bias, R, U);
+      if (spec.norm === 'none') {
+        k.act_fwd(act, lb.lin, lb.act, n);
+        h = lb.act;
+        return;
+      }
+      const normIn = spec.placement === 'before' ? lb.lin : lb.act;
+      if (spec.placement === 'after') k.act_fwd(act, lb.lin, lb.act, n);
+      this.normForward(l, lb, normIn, M, settings);
+      if (spec.placement === 'before') {
+        k.act_fwd(act, lb.nrm, lb.act, n);
+        h = lb.act;
+      } else {
+        h = lb.nrm;
+      }
+    });
+    const K = this.arch.numClasses;
+    const F = this.classifier.fanIn;
+    k.gemm(h, this.classifier.weight, b.logits, M, F, K, 0);
+    k.add_bias(b.logits, this.classifier.bias, M, K);
+    const loss = k.softmax_ce(b.logits, b.labels, b.dlogits, M, K);
+
+    // Backward.
+    k.transpose(h, b.tr, M, F);
+    k.gemm(b.tr, b.dlogits, this.classifier.gradW, F, M, K, 0);
+    k.col_sum(b.dlogits, this.classifier.gradB, M, K);
+    k.transpose(this.classifier.weight, b.trW, F, K);
+    k.gemm(b.dlogits, b.trW, b.gh, M, K, F, 0);
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      const l = this.layers[i]!;
+      const lb = b.layers[i]!;
+      const R = M * l.rowsPerExample;
+      const U = l.spec.units;
+      const n = R * U;
+      // b.gh holds ∂ℓ/∂(layer output); d_lin ends in b.g2.
+      if (spec.norm === 'none') {
+        k.act_bwd(act, lb.lin, lb.act, b.gh, b.g2, n);
+      } else if (spec.placement === 'before') {
+        k.act_bwd(act, lb.nrm, lb.act, b.gh, b.g1, n);
+        this.normBackward(l, lb, b.g1, b.g2, M);
+      } else {
+        this.normBackward(l, lb, b.gh, b.g1, M);
+        k.act_bwd(act, lb.lin, lb.act, b.g1, b.g2, n);
+      }
+      if (l.bias !== null) k.col_sum(b.g2, this.gradOfPtr(l.bias), R, U);
+      const input = i === 0 ? b.x : this.layerOutput(i - 1);
+      const gradW = this.gradOfPtr(l.weight);
+      const fanIn = l.spec.fanIn;
+      if (l.spec.kind === 'dense') {
+        k.transpose(input, b.tr, M, fanIn);
+        k.gemm(b.tr, b.g2, gradW, fanIn, M, U, 0);
+        if (i > 0) {
+          k.transpose(l.weight, b.trW, fanIn, U);
+          k.gemm(b.g2, b.trW, b.gh, M, U, fanIn, 0);
+        }
+      } else {
+        k.transpose(lb.cols, b.tr, R, fanIn);
+        k.gemm(b.tr, b.g2, gradW, fanIn, R, U, 0);
+        if (i > 0) {
+          const [H, W, C] = l.spec.inShape as [number, number, number];
+          const [OH, OW] = l.spec.outShape as [number, number, number];
+          k.transpose(l.weight, b.trW, fanIn, U);
+          k.gemm(b.g2, b.trW, b.dcols, R, U, fanIn, 0);
+          k.col2im(b.dcols, b.gh, M, H, W, C, OH, OW, l.spec.stride, l.pad[0], l.pad[1]);
+        }
+      }
+    }
+
+    this.update(settings);
+    return loss;
+  }
+
+  private layerOutput(i: number): number {
+    const lb = this.buf.layers[i]!;
+    return this.spec.norm !== 'none' && this.spec.placement === 'after' ? lb.nrm : lb.act;
+  }
+
+  private gradOfPtr(paramPtr: number): number {
+    return this.gradPtr[this.paramPtr.indexOf(paramPtr)]!;
+  }
+
+  private normForward(l: LayerPlan, lb: LayerBuffers, input: number, M: number, settings: FastStepSettings): void {
+    const { k } = this.kernels;
+    const spec = this.spec;
+    const U = l.spec.units;
+    const R = M * l.rowsPerExample;
+    const gamma = l.gamma ?? 0;
+    const beta = l.beta ?? 0;
+    if (spec.norm === 'batch') {
+      k.bn_fwd(input, lb.xhat, lb.nrm, lb.mean, lb.variance, lb.invstd, gamma, beta, lb.shift, R, U, spec.epsilon);
+      this.updateRunning(this.layers.indexOf(l), lb, R, settings.bnMomentum);
+      if (spec.noise) {
+        const draw = bnNoiseDraw(spec.noise, settings.step, this.layers.indexOf(l), U);
+        this.kernels.f32(lb.noiseScale, U).set(draw.scale);
+        this.kernels.f32(lb.noiseShift, U).set(draw.shift);
+        k.scale_shift_cols(lb.nrm, lb.noiseScale, lb.noiseShift, R, U);
+      }
+      return;
+    }
+    const groups = spec.norm === 'group' ? spec.groups! : 1;
+    k.gn_fwd(input, lb.xhat, lb.nrm, lb.invstd, gamma, beta, M, l.rowsPerExample, groups, U / groups, spec.epsilon);
+  }
+
+  /** ∂ℓ/∂(norm output) in `dy` → ∂ℓ/∂(norm input) in `dx`, and ∂ℓ/∂γ, ∂ℓ/∂β. */
+  private normBackward(l: LayerPlan, lb: LayerBuffers, dy: number, dx: number, M: number): void {
+    const { k } = this.kernels;
+    const b = this.buf;
+    const U = l.spec.units;
+    const R = M * l.rowsPerExample;
+    const dgamma = l.gamma !== null ? this.gradOfPtr(l.gamma) : b.scratchGamma;
+    const dbeta = l.beta !== null ? this.gradOfPtr(l.beta) : b.scratchBeta;
+    if (this.spec.norm === 'batch') {
+      // The noise y′ = s·y + m passes s·∂ℓ/∂y′ back to batch norm's output.
+      if (this.spec.noise) k.scale_shift_cols(dy, lb.noiseScale, 0, R, U);
+      k.bn_bwd(lb.xhat, lb.invstd, l.gamma ?? 0, dy, dx, dgamma, dbeta, R, U);
+      return;
+    }
+    const groups = this.spec.norm === 'group' ? this.spec.groups! : 1;
+    k.gn_bwd(lb.xhat, lb.invstd, l.gamma ?? 0, dy, dx, dgamma, dbeta, M, l.rowsPerExample, groups, U / groups);
+  }
+
+  /** running ← (1 − m)·running + m·batch, the variance unbiased; in float32, as updateRunningStats does. */
+  private updateRunning(i: number, lb: LayerBuffers, count: number, momentum: number): void {
+    const r = this.running[i];
+    if (!r) return;
+    const f = Math.fround;
+    const U = r.mean.length;
+    const mean = this.kernels.f32(lb.mean, U);
+    const variance = this.kernels.f32(lb.variance, U);
+    const keep = f(1 - momentum);
+    const take = f(momentum);
+    const unbias = f(count / (count - 1));
+    for (let c = 0; c < U; c++) {
+      const v = count > 1 ? f(variance[c]! * unbias) : variance[c]!;
+      r.mean[c] = f(r.mean[c]! * keep) + f(mean[c]! * take);
+      r.variance[c] = f(r.variance[c]! * keep) + f(v * take);
+    }
+  }
+
+  private update(s: FastStepSettings): void {
+    const { k } = this.kernels;
+    const P = this.paramPtr.length;
+    const opt = s.optimizer;
+    const c1 = 1 - opt.beta1 ** (s.step + 1);
+    const c2 = 1 - opt.beta2 ** (s.step + 1);
+    for (let i = 0; i < P; i++) {
+      const role = this.layout[i]!.role;
+      if (s.frozenAffine && (role === 'gamma' || role === 'beta')) continue;
+      const p = this.paramPtr[i]!;
+      const g = this.gradPtr[i]!;
+      const n = this.sizes[i]!;
+      if (opt.kind === 'sgd') k.sgd(p, g, n, s.learningRate);
+      else if (opt.kind === 'momentum') k.momentum(p, this.statePtr[i]!, g, n, s.learningRate, opt.momentum);
+      else k.adam(p, this.statePtr[i]!, this.statePtr[P + i]!, g, n, s.learningRate, opt.beta1, 1 - opt.beta1, opt.beta2, 1 - opt.beta2, c1, c2);
+    }
+  }
+
+  /** The probe passes' buffers (shared by the arms of this module instance), for passes of up to `rows` examples. */
+  private probeBuffers(rows: number): ProbeBuffers {
+    const have = probeBuffers.get(this.kernels);
+    // A buffer fits another arm too when it fits this one: arms of one trainer share the architecture.
+    const maxOut = Math.max(this.arch.classifierFanIn, count(this.arch.inputShape), ...this.layers.map((l) => l.outSize));
+    const maxUnits = Math.max(1, ...this.layers.map((l) => l.spec.units));
+    const maxCols = Math.max(1, ...this.layers.map((l) => (l.spec.kind === 'conv' ? l.rowsPerExample * l.spec.fanIn : 0)));
+    const need = { rows, out: maxOut, units: maxUnits, cols: maxCols, classes: this.arch.numClasses };
+    const key = JSON.stringify(need);
+    if (have && have.rows >= rows && have.key === key) return have;
+    const k = this.kernels;
+    const n = rows * maxOut;
+    const buf: ProbeBuffers = {
+      key,
+      rows,
+      x: k.alloc(rows * count(this.arch.inputShape)),
+      labels: k.alloc(rows),
+      cols: k.alloc(Math.min(rows, PROBE_COL_BLOCK) * maxCols),
+      lin: k.alloc(n),
+      nrm: k.alloc(n),
+      act: [k.alloc(n), k.alloc(n)],
+      mean: k.alloc(maxUnits),
+      variance: k.alloc(maxUnits),
+      invstd: k.alloc(Math.max(maxUnits, rows * maxUnits)),
+      shift: k.alloc(maxUnits),
+      noiseScale: k.alloc(maxUnits),
+      noiseShift: k.alloc(maxUnits),
+      runMean: k.alloc(maxUnits),
+      runVar: k.alloc(maxUnits),
+      logits: k.alloc(rows * this.arch.numClasses),
+      dlogits: k.alloc(rows * this.arch.numClasses),
+    };
+    probeBuffers.set(this.kernels, buf);
+    return buf;
+  }
+
+  /**
+   * A forward pass for the probes over `rows` examples already in `pb.x`, changing nothing of the arm: batch norm in
+   * inference mode (running averages) or in training mode over these rows (their own statistics, and the noise of
+   * training step `step`, without touching the running averages). The math of model.ts's forward, as `step` does
+   * it. `onLayer(i, pre, input)` sees each hidden layer's nonlinearity input and the layer's input (pointers into
+   * this module's memory, valid until the next layer). Returns the pointer to the logits.
+   */
+  private forwardOnly(pb: ProbeBuffers, rows: number, mode: FastPassMode, onLayer: (layer: number, pre: number, input: number) => void): number {
+    const { k } = this.kernels;
+    const spec = this.spec;
+    const act = ACTIVATION[spec.activation];
+    let h = pb.x;
+    let out = 0;
+    this.layers.forEach((l, i) => {
+      const R = rows * l.rowsPerExample;
+      const U = l.spec.units;
+      const n = R * U;
+      const next = pb.act[out]!;
+      if (l.spec.kind === 'conv') {
+        const [H, W, C] = l.spec.inShape as [number, number, number];
+        const [OH, OW] = l.spec.outShape as [number, number, number];
+        for (let e = 0; e < rows; e += PROBE_COL_BLOCK) {
+          const m = Math.min(PROBE_COL_BLOCK, rows - e);
+          k.im2col(h + 4 * e * l.inSize, pb.cols, m, H, W, C, OH, OW, l.spec.stride, l.pad[0], l.pad[1]);
+          k.gemm(pb.cols, l.weight, pb.lin + 4 * e * l.outSize, m * l.rowsPerExample, l.spec.fanIn, U, 0);
+        }
+      } else {
+        k.gemm(h, l.weight, pb.lin, rows, l.spec.fanIn, U, 0);
+      }
+      if (l.bias !== null) k.add_bias(pb.lin, l.bias, R, U);
+      let pre = pb.lin;
+      if (spec.norm === 'none') {
+        k.act_fwd(act, pb.lin, next, n);
+      } else if (spec.placement === 'before') {
+        this.normalizeForProbe(l, i, pb, pb.lin, pb.nrm, rows, mode);
+        pre = pb.nrm;
+        k.act_fwd(act, pb.nrm, next, n);
+      } else {
+        k.act_fwd(act, pb.lin, pb.nrm, n);
+        this.normalizeForProbe(l, i, pb, pb.nrm, next, rows, mode);
+      }
+      onLayer(i, pre, h);
+      h = next;
+      out = 1 - out;
+    });
+    const K = this.arch.numClasses;
+    k.gemm(h, this.classifier.weight, pb.logits, rows, this.classifier.fanIn, K, 0);
+    k.add_bias(pb.logits, this.classifier.bias, rows, K);
+    return pb.logits;
+  }
+
+  /** Normalizes `input` into `output` (which may not alias it) for a probe pass. */
+  private normalizeForProbe(l: LayerPlan, i: number, pb: ProbeBuffers, input: number, output: number, rows: number, mode: FastPassMode): void {
+    const { k } = this.kernels;
+    const spec = this.spec;
+    const U = l.spec.units;
+    const R = rows * l.rowsPerExample;
+    const gamma = l.gamma ?? 0;
+    const beta = l.beta ?? 0;
+    if (spec.norm === 'batch') {
+      if (mode.kind === 'inference') {
+        const r = this.running[i]!;
+        this.kernels.f32(pb.runMean, U).set(r.mean);
+        this.kernels.f32(pb.runVar, U).set(r.variance);
+        k.bn_infer(input, output, pb.runMean, pb.runVar, gamma, beta, pb.invstd, R, U, spec.epsilon);
+        return;
+      }
+      // x̂ is not needed after a forward pass: it goes where y goes, which bn_fwd then overwrites element by element.
+      k.bn_fwd(input, output, output, pb.mean, pb.variance, pb.invstd, gamma, beta, pb.shift, R, U, spec.epsilon);
+      if (spec.noise) {
+        const draw = bnNoiseDraw(spec.noise, mode.step, i, U);
+        this.kernels.f32(pb.noiseScale, U).set(draw.scale);
+        this.kernels.f32(pb.noiseShift, U).set(draw.shift);
+        k.scale_shift_cols(output, pb.noiseScale, pb.noiseShift, R, U);
+      }
+      return;
+    }
+    const groups = spec.norm === 'group' ? spec.groups! : 1;
+    k.gn_fwd(input, output, output, pb.invstd, gamma, beta, rows, l.rowsPerExample, groups, U / groups, spec.epsilon);
+  }
+
+  /** Copies out each layer's nonlinearity input for the first `rows` examples and accumulates its input's moments. */
+  private captureInto(rows: number): { capture: FastCapture; take: (first: number, count: number) => (layer: number, pre: number, input: number) => void } {
+    const preActivations = this.layers.map((l) => new Float32Array(rows * l.outSize));
+    const moments = this.layers.map(() => new ShiftedMoments());
+    const take = (first: number, n: number) => (layer: number, pre: number, input: number) => {
+      const l = this.layers[layer]!;
+      if (n <= 0) return;
+      preActivations[layer]!.set(this.kernels.f32(pre, n * l.outSize), first * l.outSize);
+      moments[layer]!.add(this.kernels.f32(input, n * l.inSize));
+    };
+    const capture: FastCapture = {
+      preActivations,
+      get inputMean() {
+        return moments.map((m) => m.mean);
+      },
+      get inputVariance() {
+        return moments.map((m) => m.variance);
+      },
+    };
+    return { capture, take };
+  }
+
+  /**
+   * The probe batch's forward pass (`xs`: [rows, features]) in training mode: batch norm with these rows' own
+   * statistics and the noise of `step`; the arm's state is left as it was.
+   */
+  probePass(xs: Float32Array, rows: number, mode: FastPassMode): FastCapture {
+    const pb = this.probeBuffers(rows);
+    this.kernels.f32(pb.x, xs.length).set(xs);
+    const { capture, take } = this.captureInto(rows);
+    this.forwardOnly(pb, rows, mode, take(0, rows));
+    return capture;
+  }
+
+  /**
+   * Loss and accuracy over `count` examples (`xs` [count, features], labels `ys`) in inference mode, in chunks, as a
+   * deployed network sees them (measureEvaluation's numbers); the first `captureRows` examples' pass is handed back
+   * too. Inference mode treats each example on its own, so the chunking changes nothing.
+   */
+  evaluate(xs: Float32Array, ys: Int32Array, count: number, captureRows: number): FastEvaluation {
+    const chunk = this.layers.some((l) => l.spec.kind === 'conv') ? EVAL_CHUNK_CONV : EVAL_CHUNK_DENSE;
+    const pb = this.probeBuffers(Math.min(chunk, count));
+    const flat = count === 0 ? 0 : xs.length / ys.length;
+    const K = this.arch.numClasses;
+    const { capture, take } = this.captureInto(captureRows);
+    let lossSum = 0;
+    let correct = 0;
+    for (let start = 0; start < count; start += pb.rows) {
+      const rows = Math.min(pb.rows, count - start);
+      this.kernels.f32(pb.x, rows * flat).set(xs.subarray(start * flat, (start + rows) * flat));
+      this.kernels.i32(pb.labels, rows).set(ys.subarray(start, start + rows));
+      const logits = this.forwardOnly(pb, rows, { kind: 'inference' }, take(start, Math.min(rows, captureRows - start)));
+      // The chunk's mean loss times its size, summed in float32 as the reference sums it.
+      lossSum = Math.fround(lossSum + Math.fround(this.kernels.k.softmax_ce(logits, pb.labels, pb.dlogits, rows, K) * rows));
+      const z = this.kernels.f32(logits, rows * K);
+      const labels = this.kernels.i32(pb.labels, rows);
+      for (let r = 0; r < rows; r++) {
+        // tf.argMax: the first index of the largest logit.
+        let best = 0;
+        for (let c = 1; c < K; c++) if (z[r * K + c]! > z[r * K + best]!) best = c;
+        if (best === labels[r]) correct++;
+      }
+    }
+    return { lossSum, correct, capture };
+  }
+
+  /** The gradients of the last step, per parameter (copies). */
+  gradients(): Float32Array[] {
+    return this.gradPtr.map((ptr, i) => this.kernels.f32(ptr, this.sizes[i]!).slice());
+  }
+
+  /** Parameters, optimizer state and running statistics as they stand (copies). */
+  read(): FastState {
+    const P = this.paramPtr.length;
+    return {
+      params: this.paramPtr.map((ptr, i) => this.kernels.f32(ptr, this.sizes[i]!).slice()),
+      optState: this.statePtr.map((ptr, j) => this.kernels.f32(ptr, this.sizes[j % P]!).slice()),
+      running: this.running.map((r) => (r ? { mean: r.mean.slice(), variance: r.variance.slice() } : null)),
+    };
+  }
+}
