@@ -30,11 +30,45 @@ function cspMetaTag(policy: string): Plugin {
   };
 }
 
+/**
+ * The lab page's entry (src/main.tsx) starts the training worker, then imports the lab's session and views
+ * dynamically. So that their code does not wait for the entry to run before it downloads, the page's <head> preloads
+ * it: the chunks of those modules and every chunk they import statically, and their stylesheets (which also keeps the
+ * first paint styled). Build only.
+ */
+function preloadDynamicImports(moduleSuffixes: string[]): Plugin {
+  return {
+    name: 'batchnorm-explorer:preload-dynamic-imports',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler: (_html, { bundle, chunk: entry }) => {
+        if (!bundle || !entry) return [];
+        const chunks = Object.values(bundle).filter((c) => c.type === 'chunk');
+        const targets = chunks.filter((c) => entry.dynamicImports.includes(c.fileName) && moduleSuffixes.some((m) => c.facadeModuleId?.endsWith(m)));
+        // The targets and everything they import statically, but not what the entry already brings in.
+        const files = new Set<string>();
+        const visit = (fileName: string) => {
+          if (files.has(fileName) || fileName === entry.fileName || entry.imports.includes(fileName)) return;
+          files.add(fileName);
+          for (const next of chunks.find((c) => c.fileName === fileName)?.imports ?? []) visit(next);
+        };
+        for (const t of targets) visit(t.fileName);
+        const css = [...files].flatMap((f) => [...(chunks.find((c) => c.fileName === f)?.viteMetadata?.importedCss ?? [])]);
+        return [
+          ...[...new Set(css)].map((href) => ({ tag: 'link', attrs: { rel: 'stylesheet', crossorigin: true, href: `./${href}` }, injectTo: 'head' as const })),
+          ...[...files].map((href) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${href}` }, injectTo: 'head' as const })),
+        ];
+      },
+    },
+  };
+}
+
 export default defineConfig({
   // Relative base: every URL in the build is relative to the page or to the file that asks for it, so dist/
   // works copied to any static host under any sub-path (https://example.org/course/bn/).
   base: './',
-  plugins: [react(), cspMetaTag(csp)],
+  plugins: [react(), cspMetaTag(csp), preloadDynamicImports(['/src/platform/cspSafeZod.ts', '/src/labSession.ts', '/src/lab.tsx'])],
   worker: { format: 'es' },
   preview: { port: 4173, strictPort: true, headers: { 'Content-Security-Policy': csp } },
   server: { port: 5173 },

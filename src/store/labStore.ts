@@ -172,7 +172,11 @@ function keepUnit(unit: number | null, layers: readonly { units: number }[], lay
 }
 
 /** A fresh store (a factory, not a module singleton, so tests and a second lab get their own). */
-export function createLabStore(config: ExperimentConfig): StoreApi<LabState> {
+export function createLabStore(
+  config: ExperimentConfig,
+  /** When the engine began loading on the page's clock: the entry starts the worker before the store exists. */
+  engineSince = performance.now(),
+): StoreApi<LabState> {
   return createStore<LabState>()((set, get) => ({
     config,
     run: emptyRun(),
@@ -187,7 +191,7 @@ export function createLabStore(config: ExperimentConfig): StoreApi<LabState> {
     link: { problems: [], backend: null, to: 0 },
     lesson: null,
     // From the start the page waits for the engine: the worker's module loads before it can say anything.
-    waiting: [{ phase: { phase: 'engine' }, at: performance.now() }],
+    waiting: [{ phase: { phase: 'engine' }, at: engineSince }],
     setConfig: (next) => set({ config: next }),
     setLesson: (lesson) => set({ lesson }),
     setView: (patch) => set({ view: { ...get().view, ...patch } }),

@@ -56,6 +56,24 @@ describe('StaggeredSync', () => {
     expect(mirrors.map((m) => m.getState().view.layer)).toEqual([0, 0, 0]);
   });
 
+  it('draws a run’s first probe from the top of the page, wherever the round had reached', () => {
+    const store = createLabStore(parseConfig({}));
+    const sync = new StaggeredSync(store);
+    sync.start();
+    const mirrors = [sync.mirror(), sync.mirror(), sync.mirror()];
+    mirrors.forEach((m) => sync.attach(m));
+    for (let i = 0; i < 3; i++) tick();
+    // The round has reached the third view when the probe comes.
+    store.getState().setView({ layer: 1 });
+    tick();
+    tick();
+    expect(mirrors.map((m) => m.getState().view.layer)).toEqual([1, 1, 2]);
+    const snapshot = { step: 0 } as unknown as NonNullable<ReturnType<typeof store.getState>['latest']>;
+    store.setState({ latest: snapshot });
+    tick();
+    expect(mirrors.map((m) => m.getState().latest)).toEqual([snapshot, null, null]);
+  });
+
   it('routes actions of a mirror to the one store', () => {
     const store = createLabStore(parseConfig({}));
     const sync = new StaggeredSync(store);

@@ -22,7 +22,10 @@ export class StaggeredSync {
   /** Follows the store until stop(); idempotent, so React's StrictMode effect replay is harmless. */
   start(): void {
     if (this.unsubscribe) return;
-    this.unsubscribe = this.source.subscribe(() => {
+    this.unsubscribe = this.source.subscribe((state, previous) => {
+      // A run's first probe, its first picture, is drawn from the top of the page, where the learner looks first:
+      // from wherever the round had reached, the Convergence view came after three others, some 200 ms later.
+      if (state.latest !== null && previous.latest === null) this.cursor = 0;
       for (const m of this.mirrors) this.stale.add(m);
       this.schedule();
     });

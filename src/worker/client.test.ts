@@ -147,6 +147,13 @@ describe('the session client', () => {
     expect(fallback.handled.map((c) => c.type)).toEqual(['timings', 'configure']);
   });
 
+  it('tells a new session the WebGL renderer the page read, with the timings', () => {
+    const worker = fakeWorker();
+    const graphics = { renderer: 'GPU A', kind: 'hardware' as const };
+    createSessionClient(() => {}, { startWorker: () => worker, memory: null, graphics });
+    expect(worker.posted).toEqual([{ type: 'timings', known: {}, graphics }]);
+  });
+
   it('without Worker support, training runs on the main thread from the start', async () => {
     const main = fakeMainThread();
     const client = createSessionClient(() => {}, { startWorker: null, loadMainThread: main.load });

@@ -1,6 +1,8 @@
+import type { Graphics } from '../engine/backendPlan';
 import { localDeviceMemory, type DeviceMemory } from '../platform/backendMemory';
 import { enqueueCommand } from './commandQueue';
 import type { Command, SessionEvent, SessionMessage } from './protocol';
+import { startTrainingWorker } from './trainingWorker';
 
 export type ExecutionMode = 'worker' | 'main-thread';
 
@@ -29,15 +31,15 @@ export interface SessionClientOptions {
   forceMainThread?: boolean;
   /** Told when training moves to the main thread after the worker failed, with the client's new mode. */
   onModeChange?: (client: SessionClient) => void;
-  /** The training worker (tests: a fake); null where there is none. */
+  /** The training worker (tests: a fake; the page: the one its entry started early); null where there is none. */
   startWorker?: (() => WorkerLike) | null;
   loadMainThread?: MainThreadLoader;
   /** Where this device's backend timings are kept between visits (default: localStorage; null: nowhere). */
   memory?: DeviceMemory | null;
+  /** This device's WebGL renderer, if the page has read it (the session reads it itself otherwise). */
+  graphics?: Graphics | null;
 }
 
-const defaultWorker = (): WorkerLike =>
-  new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module', name: 'training' }) as unknown as WorkerLike;
 
 const defaultMainThread: MainThreadLoader = async () => {
   const [{ TrainingSession, WEBGL }, { fetchMnistBytes, wasmPaths }] = await Promise.all([import('./session'), import('../platform/wasmPaths')]);
@@ -68,8 +70,8 @@ export function createSessionClient(onEvent: (e: SessionEvent) => void, opts: Se
     runId = Math.max(runId, e.runId);
     onEvent(e);
   };
-  /** What a new session is told first: this device's timings from earlier visits. */
-  const greeting = (): Command[] => (memory ? [{ type: 'timings', known: memory.read() }] : []);
+  /** What a new session is told first: this device's timings from earlier visits, and its WebGL if the page read it. */
+  const greeting = (): Command[] => (memory || opts.graphics ? [{ type: 'timings', known: memory?.read() ?? {}, ...(opts.graphics ? { graphics: opts.graphics } : {}) }] : []);
   const fail = (message: string) => deliver({ type: 'error', runId, message });
 
   let mode: ExecutionMode = 'worker';
@@ -99,7 +101,7 @@ export function createSessionClient(onEvent: (e: SessionEvent) => void, opts: Se
     for (const cmd of [...greeting(), ...replay.filter((c) => c.type !== 'timings')]) target.send(cmd);
   };
 
-  const startWorker = opts.startWorker === undefined ? (typeof Worker === 'undefined' ? null : defaultWorker) : opts.startWorker;
+  const startWorker = opts.startWorker === undefined ? (typeof Worker === 'undefined' ? null : startTrainingWorker) : opts.startWorker;
   if (opts.forceMainThread) {
     toMainThread('training runs on the main thread (requested)', 'on the main thread');
   } else if (!startWorker) {

@@ -1,7 +1,7 @@
 import type { ExperimentConfig, NormKind, Placement } from '../config/schema';
 import type { ParamInfo } from '../engine/model';
 import type { BackendChoice, BackendName } from '../engine/backend';
-import type { BackendTiming, KnownTimings } from '../engine/backendPlan';
+import type { BackendTiming, Graphics, KnownTimings } from '../engine/backendPlan';
 import type { ProbeSnapshot } from '../engine/probes/types';
 
 /**
@@ -19,10 +19,12 @@ export type Command =
   | { type: 'runTo'; step: number }
   | { type: 'setSpeed'; stepsPerSecond: number | null }
   /**
-   * What this browser measured of its device on earlier visits, which the page keeps (a worker has no localStorage).
-   * Sent first, before any configure; it outlives runs.
+   * What this browser measured of its device on earlier visits, which the page keeps (a worker has no localStorage),
+   * and the WebGL renderer the page read as it started, if it did (main.tsx: a WebGL context made while the page draws
+   * its first frames waits a third of a second for the GPU process, one made before that about 15 ms). Sent first,
+   * before any configure; it outlives runs.
    */
-  | { type: 'timings'; known: KnownTimings };
+  | { type: 'timings'; known: KnownTimings; graphics?: Graphics };
 
 export interface ArmInfo {
   name: string;

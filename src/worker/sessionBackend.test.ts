@@ -161,6 +161,16 @@ describe('starting fast: the backend a session starts on, and the GPU timed in t
     expect(timing.calls).toEqual([]);
   });
 
+  it('the WebGL renderer the page read as it started, sent with the timings, is the one planned on: the session reads none', async () => {
+    // The session's own reading would name a GPU (GPU); the page's says software.
+    const { s, timing, build, settle } = session();
+    s.handle({ type: 'timings', known: {}, graphics: { renderer: 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)', kind: 'software' } });
+    const ready = await build({ type: 'configure', config, backend: 'auto' });
+    expect(ready.backend.reason).toMatch(/^wasm: plain JavaScript \(cpu\) here is drawn in software \(SwiftShader\)/);
+    await settle();
+    expect(timing.calls).toEqual([]);
+  });
+
   it('a backend named in the configure (a link’s be=) is used at once and kept, whatever was measured', async () => {
     const { s, timing, build, settle } = session();
     s.handle({ type: 'timings', known: kept('points-mlp', { gpu: 'cpu', gpuMs: 2, wasmMs: 8 }) });
