@@ -219,6 +219,28 @@ describe('the fast path', () => {
   });
 });
 
+describe('the fast path\'s memory', () => {
+  it('stops growing once a run has probed: the probe passes reuse one layout of buffers', { timeout: 600_000 }, async () => {
+    // The CNN's test-set chunks (64 examples) and its probe batch (more) are passes of different sizes.
+    const { config, dataset } = await configAndData({ ...CNN, arms: [{ norm: 'batch' }, { norm: 'none' }], probe: { batchSize: 100 } });
+    const trainer = new LockstepTrainer(config, dataset, undefined, { path: 'fast' });
+    try {
+      trainer.trainStep();
+      await trainer.probe();
+      trainer.trainStep();
+      await trainer.probe();
+      const bytes = trainer.fastBytes;
+      for (let i = 0; i < 3; i++) {
+        trainer.trainStep();
+        await trainer.probe();
+      }
+      expect(trainer.fastBytes).toBe(bytes);
+    } finally {
+      trainer.dispose();
+    }
+  });
+});
+
 describe('the kernels', () => {
   const k = new FastKernels();
   it('exp, log and tanh agree with float64 to a few float32 ulps', () => {

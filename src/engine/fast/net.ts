@@ -468,9 +468,11 @@ export class FastNet {
     const maxOut = Math.max(this.arch.classifierFanIn, count(this.arch.inputShape), ...this.layers.map((l) => l.outSize));
     const maxUnits = Math.max(1, ...this.layers.map((l) => l.spec.units));
     const maxCols = Math.max(1, ...this.layers.map((l) => (l.spec.kind === 'conv' ? l.rowsPerExample * l.spec.fanIn : 0)));
-    const need = { rows, out: maxOut, units: maxUnits, cols: maxCols, classes: this.arch.numClasses };
-    const key = JSON.stringify(need);
+    const key = JSON.stringify({ out: maxOut, units: maxUnits, cols: maxCols, classes: this.arch.numClasses });
     if (have && have.rows >= rows && have.key === key) return have;
+    // The module's memory only grows: lay the buffers out for the most rows asked so far, so that passes of
+    // different sizes (the test set's chunks, the probe batch) reuse one layout instead of adding one per probe.
+    if (have && have.key === key) rows = Math.max(rows, have.rows);
     const k = this.kernels;
     const n = rows * maxOut;
     const buf: ProbeBuffers = {
@@ -619,14 +621,15 @@ export class FastNet {
    */
   evaluate(xs: Float32Array, ys: Int32Array, count: number, captureRows: number): FastEvaluation {
     const chunk = this.layers.some((l) => l.spec.kind === 'conv') ? EVAL_CHUNK_CONV : EVAL_CHUNK_DENSE;
-    const pb = this.probeBuffers(Math.min(chunk, count));
+    const perChunk = Math.max(1, Math.min(chunk, count));
+    const pb = this.probeBuffers(perChunk);
     const flat = count === 0 ? 0 : xs.length / ys.length;
     const K = this.arch.numClasses;
     const { capture, take } = this.captureInto(captureRows);
     let lossSum = 0;
     let correct = 0;
-    for (let start = 0; start < count; start += pb.rows) {
-      const rows = Math.min(pb.rows, count - start);
+    for (let start = 0; start < count; start += perChunk) {
+      const rows = Math.min(perChunk, count - start);
       this.kernels.f32(pb.x, rows * flat).set(xs.subarray(start * flat, (start + rows) * flat));
       this.kernels.i32(pb.labels, rows).set(ys.subarray(start, start + rows));
       const logits = this.forwardOnly(pb, rows, { kind: 'inference' }, take(start, Math.min(rows, captureRows - start)));
