@@ -8,6 +8,7 @@ import { tf } from '../tf';
 import { LockstepTrainer } from '../trainer';
 import { FastKernels } from './kernels';
 import { FastNet } from './net';
+import { relativeError } from '../testing/reference';
 
 /**
  * The fast path (WebAssembly SIMD kernels) against the tfjs path, which is the reference (itself checked against
@@ -22,20 +23,6 @@ const fixture = trainerFixture();
 beforeAll(async () => {
   await tf.setBackend('wasm');
 });
-
-/**
- * ‖a − b‖ / ‖b‖, with ‖b‖ taken as at least `floor`: a parameter whose true gradient is zero (a bias before
- * instance norm, which subtracts it again) holds only rounding noise, which no two summation orders share.
- */
-function relDiff(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-30): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i]! - b[i]!) ** 2;
-    den += b[i]! ** 2;
-  }
-  return Math.sqrt(num) / Math.max(Math.sqrt(den), floor);
-}
 
 const ALL_NORMS: ExperimentConfigInput['arms'] = [{ norm: 'none' }, { norm: 'batch' }, { norm: 'layer' }, { norm: 'group', groups: 2 }];
 
@@ -79,11 +66,11 @@ async function expectSameRun(input: ExperimentConfigInput, steps = 100, finalPat
     for (let a = 0; a < ref.trainer.arms.length; a++) {
       const f = await fast.trainer.snapshotArm(a);
       const r = await ref.trainer.snapshotArm(a);
-      f.params.forEach((p, i) => expect(relDiff(p, r.params[i]!, 1e-3), `${f.name} ${f.layout[i]!.name}`).toBeLessThan(1e-4));
+      f.params.forEach((p, i) => expect(relativeError(p, r.params[i]!, 1e-3), `${f.name} ${f.layout[i]!.name}`).toBeLessThan(1e-4));
       f.running.forEach((s, i) => {
         if (!s) return;
-        expect(relDiff(s.mean, r.running[i]!.mean)).toBeLessThan(1e-4);
-        expect(relDiff(s.variance, r.running[i]!.variance)).toBeLessThan(1e-4);
+        expect(relativeError(s.mean, r.running[i]!.mean)).toBeLessThan(1e-4);
+        expect(relativeError(s.variance, r.running[i]!.variance)).toBeLessThan(1e-4);
       });
     }
     // A probe on the fast path measures the same network.
@@ -186,7 +173,7 @@ describe('the fast path\'s gradients', () => {
             expect(Math.hypot(...fastGrads[i]!), what).toBeLessThan(1e-5 * scale);
             expect(Math.hypot(...ref.grads[i]!), what).toBeLessThan(1e-5 * scale);
           } else {
-            expect(relDiff(fastGrads[i]!, ref.grads[i]!), what).toBeLessThan(1e-5);
+            expect(relativeError(fastGrads[i]!, ref.grads[i]!), what).toBeLessThan(1e-5);
           }
         });
       }

@@ -395,12 +395,7 @@ export class FastNet {
     if (spec.norm === 'batch') {
       k.bn_fwd(input, lb.xhat, lb.nrm, lb.mean, lb.variance, lb.invstd, gamma, beta, lb.shift, R, U, spec.epsilon);
       this.updateRunning(this.layers.indexOf(l), lb, R, settings.bnMomentum);
-      if (spec.noise) {
-        const draw = bnNoiseDraw(spec.noise, settings.step, this.layers.indexOf(l), U);
-        this.kernels.f32(lb.noiseScale, U).set(draw.scale);
-        this.kernels.f32(lb.noiseShift, U).set(draw.shift);
-        k.scale_shift_cols(lb.nrm, lb.noiseScale, lb.noiseShift, R, U);
-      }
+      this.addNoise(this.layers.indexOf(l), settings.step, lb.nrm, lb.noiseScale, lb.noiseShift, R, U);
       return;
     }
     const groups = spec.norm === 'group' ? spec.groups! : 1;
@@ -550,6 +545,18 @@ export class FastNet {
     return pb.logits;
   }
 
+  /**
+   * A noisy batch-norm arm's shift and scale of training step `step` on layer `layer`'s output [R, U], in place; the
+   * draw is kept in `scale` and `shift` (the backward pass reads the scale). Nothing for an arm without noise.
+   */
+  private addNoise(layer: number, step: number, y: number, scale: number, shift: number, R: number, U: number): void {
+    if (!this.spec.noise) return;
+    const draw = bnNoiseDraw(this.spec.noise, step, layer, U);
+    this.kernels.f32(scale, U).set(draw.scale);
+    this.kernels.f32(shift, U).set(draw.shift);
+    this.kernels.k.scale_shift_cols(y, scale, shift, R, U);
+  }
+
   /** Normalizes `input` into `output` (which may not alias it) for a probe pass. */
   private normalizeForProbe(l: LayerPlan, i: number, pb: ProbeBuffers, input: number, output: number, rows: number, mode: FastPassMode): void {
     const { k } = this.kernels;
@@ -568,12 +575,7 @@ export class FastNet {
       }
       // x̂ is not needed after a forward pass: it goes where y goes, which bn_fwd then overwrites element by element.
       k.bn_fwd(input, output, output, pb.mean, pb.variance, pb.invstd, gamma, beta, pb.shift, R, U, spec.epsilon);
-      if (spec.noise) {
-        const draw = bnNoiseDraw(spec.noise, mode.step, i, U);
-        this.kernels.f32(pb.noiseScale, U).set(draw.scale);
-        this.kernels.f32(pb.noiseShift, U).set(draw.shift);
-        k.scale_shift_cols(output, pb.noiseScale, pb.noiseShift, R, U);
-      }
+      this.addNoise(i, mode.step, output, pb.noiseScale, pb.noiseShift, R, U);
       return;
     }
     const groups = spec.norm === 'group' ? spec.groups! : 1;

@@ -7,6 +7,7 @@ import { LockstepTrainer } from '../trainer';
 import { measureEvaluation, TestSet } from '../probes/evaluation';
 import { emptyCapture, logitsOf, type ProbedNetwork } from '../probes/network';
 import { readBack } from '../probes/readback';
+import { relativeError } from '../testing/reference';
 
 /**
  * The fast path's probe passes (FastNet.evaluate and probePass, in WebAssembly) against the tfjs measurements they
@@ -17,16 +18,6 @@ import { readBack } from '../probes/readback';
 beforeAll(async () => {
   await tf.setBackend('wasm');
 });
-
-function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i]! - b[i]!) ** 2;
-    den += b[i]! ** 2;
-  }
-  return Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-30);
-}
 
 /** Mean and biased variance in float64. */
 function momentsOf(v: Float32Array): { mean: number; variance: number } {
@@ -78,7 +69,7 @@ async function expectSameProbePasses(input: ExperimentConfigInput, steps: number
       const train = fast.probePass(dataset.testX.subarray(0, rows * flat), rows, { kind: 'train', step: trainer.step });
       for (const [mode, capture] of [['inference', evaluation.capture], ['train', train]] as const) {
         capture.preActivations.forEach((z, j) => {
-          expect(relDiff(z, values.view(`${mode}.z${j}`)), `${what}: ${mode} layer ${j} nonlinearity input`).toBeLessThanOrEqual(1e-5);
+          expect(relativeError(z, values.view(`${mode}.z${j}`)), `${what}: ${mode} layer ${j} nonlinearity input`).toBeLessThanOrEqual(1e-5);
           // The layer's input moments against exact (float64) moments of the reference pass's input: tf.moments sums in
           // float32, which is off by up to 1e-3 on the variance of a probe batch's 150,000 pixels; the fast path sums
           // in float64.

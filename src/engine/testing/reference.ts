@@ -72,8 +72,11 @@ export function normReference(
   return { y, xHat, mean, variance, dx, dGamma, dBeta };
 }
 
-/** ‖a − b‖₂ / ‖b‖₂, the error measure the numerics tests bound. */
-export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+/**
+ * ‖a − b‖₂ / ‖b‖₂, the error measure the numerics tests bound; ‖b‖₂ is taken as at least `floor` (a quantity whose
+ * true value is zero holds only rounding noise, which no two summation orders share).
+ */
+export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-30): number {
   if (a.length !== b.length) throw new Error(`length mismatch ${a.length} vs ${b.length}`);
   let num = 0;
   let den = 0;
@@ -81,7 +84,7 @@ export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): numbe
     num += (a[i]! - b[i]!) ** 2;
     den += b[i]! ** 2;
   }
-  return Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-30);
+  return Math.sqrt(num) / Math.max(Math.sqrt(den), floor);
 }
 
 /** Linear-interpolation percentile of sorted-on-the-fly float64 values (numpy's default method). */
