@@ -123,6 +123,7 @@ const emptyRun = (): RunState => ({
   runId: 0,
   status: 'starting',
   backend: null,
+  stepPath: 'tfjs',
   arms: [],
   layers: [],
   inputShape: [],

@@ -53,6 +53,7 @@ export function App() {
   const store = useLabStore();
   const send = useSend();
   const backend = useLab((s) => s.run.backend);
+  const stepPath = useLab((s) => s.run.stepPath);
   const status = useLab((s) => s.run.status);
   const error = useLab((s) => s.run.error);
   const mode = useLab((s) => s.executionMode);
@@ -153,7 +154,14 @@ export function App() {
         {lab && <ExportMenu />}
         {lab && (
           <p className="backend" title={backend?.reason ?? ''}>
-            {status === 'starting' ? `${startingPhase}…` : backend ? <>backend <strong>{backend.name}</strong></> : null}
+            {status === 'starting' ? (
+              `${startingPhase}…`
+            ) : backend ? (
+              <>
+                {/* On the CPU backends the training step runs on the lab's own kernels; the backend measures the probes. */}
+                backend <strong title={stepPath === 'fast' ? `${backend.name}: training steps run on WebAssembly SIMD kernels written for this lab (checked against TensorFlow.js, which measures the probes on ${backend.name})` : undefined}>{backend.name}</strong>
+              </>
+            ) : null}
             {/* Before any backend (a failed start), the mode stands alone. */}
             {mode ? <span className="mode">{status === 'starting' || backend ? ' · ' : ''}{mode}</span> : null}
           </p>

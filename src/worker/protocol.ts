@@ -48,6 +48,8 @@ export interface LayerInfo {
 
 /** What a freshly built run is: its arms, its network and its data. The store keeps it as the run's state. */
 export interface RunDescription {
+  /** How the training steps are computed: the WebAssembly SIMD kernels (engine/fast) or the tfjs ops. */
+  stepPath: 'fast' | 'tfjs';
   arms: ArmInfo[];
   layers: LayerInfo[];
   inputShape: number[];

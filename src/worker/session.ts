@@ -388,6 +388,7 @@ export class TrainingSession {
       type: 'ready',
       runId: this.runId,
       backend: this.backend,
+      stepPath: trainer.path,
       arms: trainer.arms.map((a) => ({
         name: a.name,
         norm: a.spec.norm,

@@ -157,6 +157,8 @@ describe('starting fast: the backend a session starts on, and the GPU timed in t
     const { timing, build, settle } = session({ graphics: { renderer: 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)', kind: 'software' } });
     const ready = await build({ type: 'configure', config, backend: 'auto' });
     expect(ready.backend.reason).toBe('wasm: plain JavaScript (cpu) here is drawn in software (SwiftShader), not by a GPU, so it is not tried: WebAssembly runs the networks');
+    // On a CPU backend the steps run on the fast path, and the run says so (the header's tooltip reads it).
+    expect(ready.stepPath).toBe('fast');
     await settle();
     expect(timing.calls).toEqual([]);
   });

@@ -49,6 +49,7 @@ describe('feedback while waiting', () => {
       type: 'ready',
       runId: 1,
       backend: { name: 'wasm', reason: 'measured fastest' },
+      stepPath: 'fast',
       arms: [],
       layers: [],
       inputShape: [784],
@@ -69,7 +70,7 @@ describe('feedback while waiting', () => {
     const t = clock();
     const store = createLabStore(parseConfig({}));
     const receive = store.getState().receive;
-    receive({ type: 'ready', runId: 1, backend: { name: 'wasm', reason: '' }, arms: [], layers: [], inputShape: [784], numClasses: 10, dataset: 'mnist', points: null });
+    receive({ type: 'ready', runId: 1, backend: { name: 'wasm', reason: '' }, stepPath: 'fast', arms: [], layers: [], inputShape: [784], numClasses: 10, dataset: 'mnist', points: null });
     receive({ type: 'probe', runId: 1, snapshot: { step: 0, arms: [] } as never });
     expect(store.getState().waiting).toEqual([]);
     // Another run's warm-up (a stale message) is not this run's.
