@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { recordStartupPhases } from './helpers';
+import { recordStartup } from './helpers';
 
 /**
  * A fresh visit on a machine without a GPU (headless Chromium draws WebGL in software, with SwiftShader) starts on
@@ -7,7 +7,7 @@ import { recordStartupPhases } from './helpers';
  * fetched, and the header's reason says why, truthfully.
  */
 test('a fresh visit starts on WebAssembly at once, times no backend, loads no WebGL code, and says why', async ({ page, context }) => {
-  const phasesSeen = await recordStartupPhases(page);
+  const startup = await recordStartup(page);
   // Every script the page and its worker fetch.
   const scripts: string[] = [];
   context.on('response', (r) => {
@@ -19,7 +19,7 @@ test('a fresh visit starts on WebAssembly at once, times no backend, loads no We
 
   // The start-up phases in their order, none of them a timing. A phase may pass between two frames unseen: the
   // worker starts with the page, and its first phases can be over before the lab's first render.
-  const phases = await phasesSeen();
+  const phases = await startup.phases();
   const order = ['starting the engine', 'loading the digits', 'starting the backend', 'building the networks', 'taking the first probe'];
   expect(phases.length).toBeGreaterThan(0);
   expect(phases.map((p) => order.indexOf(p))).toEqual(phases.map((p) => order.indexOf(p)).filter((i) => i >= 0).sort((a, b) => a - b));

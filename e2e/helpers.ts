@@ -13,19 +13,41 @@ export async function expectOnScreen(page: Page, el: Locator, what: string): Pro
   expect(box!.y + box!.height, `${what}: bottom edge`).toBeLessThanOrEqual(view.height + 0.5);
 }
 
+/** What the start-up card showed at one moment: its phase line as written, its clock, and whether Play was off. */
+export interface StartupCard {
+  phase: string;
+  elapsed: string;
+  playDisabled: boolean;
+}
+
 /**
- * Records every phase the start-up card names, as it appears (phases can pass faster than a test could poll them).
- * Call before `page.goto`; the returned function reads them, without the card's "Getting the lab ready: " and "…".
+ * Records the start-up card each time it changes: its phases can pass faster than a test could poll them, and on a
+ * fast machine the whole card can come and go between two polls. Call before `page.goto`. `phases()` gives the
+ * phases it named, in order, without the card's "Getting the lab ready: " and "…"; `cards()` gives every snapshot.
  */
-export async function recordStartupPhases(page: Page): Promise<() => Promise<string[]>> {
+export async function recordStartup(page: Page): Promise<{ phases: () => Promise<string[]>; cards: () => Promise<StartupCard[]> }> {
   await page.addInitScript(() => {
-    const seen: string[] = [];
-    (window as unknown as { phasesSeen: string[] }).phasesSeen = seen;
+    const seen: { phase: string; elapsed: string; playDisabled: boolean }[] = [];
+    (window as unknown as { startupCards: typeof seen }).startupCards = seen;
     new MutationObserver(() => {
-      const text = document.querySelector('[data-testid="engine-status"] .engine-phase')?.textContent;
-      if (text && seen[seen.length - 1] !== text) seen.push(text);
+      const card = document.querySelector('[data-testid="engine-status"]');
+      const phase = card?.querySelector('.engine-phase')?.textContent;
+      if (!card || !phase) return;
+      const elapsed = card.querySelector('.engine-elapsed')?.textContent ?? '';
+      const last = seen[seen.length - 1];
+      if (last && last.phase === phase && last.elapsed === elapsed) return;
+      const play = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Play');
+      seen.push({ phase, elapsed, playDisabled: play ? play.disabled : true });
     }).observe(document, { subtree: true, childList: true, characterData: true });
   });
-  return async () =>
-    (await page.evaluate(() => (window as unknown as { phasesSeen: string[] }).phasesSeen)).map((p) => p.replace(/^Getting the lab ready: /, '').replace(/…$/, ''));
+  const cards = async () => page.evaluate(() => (window as unknown as { startupCards: StartupCard[] }).startupCards);
+  const phases = async () => {
+    const out: string[] = [];
+    for (const c of await cards()) {
+      const p = c.phase.replace(/^Getting the lab ready: /, '').replace(/…$/, '');
+      if (out[out.length - 1] !== p) out.push(p);
+    }
+    return out;
+  };
+  return { phases, cards };
 }
