@@ -110,7 +110,7 @@ test.describe('share links', () => {
       page.on('pageerror', (e) => errors.push(e.message));
       // The link as the Copy link button writes it: the preset, and the backend it ran on.
       const link = encodeLink({ config: presetConfig(preset.name), backend: 'wasm', view: {} });
-      expect(link).toBe(`v=1&preset=${preset.name}&be=wasm`);
+      expect(link).toBe(`v=2&preset=${preset.name}&be=wasm`);
       await page.goto(`./?${link}`);
       await expect(page.getByLabel('Preset')).toHaveValue(preset.name, { timeout: 60_000 });
       await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled({ timeout: 120_000 });

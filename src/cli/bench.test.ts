@@ -36,7 +36,7 @@ function problems(argv: string[]): string[] {
 describe('bench:engine flags', () => {
   it('defaults to three presets on wasm, both step paths, three rounds, with the PyTorch anchor', () => {
     expect(DEFAULT_BACKENDS).toEqual(['wasm']);
-    expect(options([])).toEqual({ presets: [...DEFAULT_PRESETS], backends: [...DEFAULT_BACKENDS], paths: ['fast', 'tfjs'], rounds: DEFAULT_ROUNDS, quick: false, torch: true, help: false });
+    expect(options([])).toEqual({ presets: [...DEFAULT_PRESETS], backends: [...DEFAULT_BACKENDS], paths: ['fast', 'tfjs'], rounds: DEFAULT_ROUNDS, quick: false, torch: true, testSize: null, help: false });
   });
 
   it('takes --path as a repeatable filter and refuses a path it does not know', () => {
@@ -70,6 +70,12 @@ describe('bench:engine flags', () => {
     expect(problems(['--quick=yes'])).toEqual(['--quick: takes no value']);
   });
 
+  it('takes --test-size: every preset’s probes score that many test examples', () => {
+    expect(options(['--test-size', '500']).testSize).toBe(500);
+    expect(options(['--test-size=10000']).testSize).toBe(10000);
+    for (const bad of ['99', '10001', '5e2', '', 'all']) expect(problems(['--test-size', bad]), bad).toEqual([`--test-size: must be a whole number 100 … 10000; got ${JSON.stringify(bad)}`]);
+  });
+
   it('answers --help whatever else is on the line', () => {
     expect(parseBenchArgs(['--wat', '-h'])).toMatchObject({ ok: true, options: { help: true } });
     expect(options(['--help']).help).toBe(true);
@@ -83,6 +89,8 @@ const head = (preset: string) => ({
   backend: 'wasm' as const,
   path: 'tfjs',
   arms: 2,
+  testScored: 2000,
+  testOverridden: false,
   kernelsPerStep: 444,
   kernelsPerProbe: 2323,
   armMsPerStep: [
@@ -130,6 +138,8 @@ describe('ratio arithmetic', () => {
     const spirals = engineRow(head('spirals'), [round(100, 500)]);
     expect(anchorRow(spirals, [torchRound(1000)])).toMatchObject({ target: null, meets: null });
     expect(probeMeets(spirals)).toBeNull();
+    // A --test-size run is not the preset's probe: no verdict.
+    expect(probeMeets(engineRow({ ...head('ioffe-mnist'), testScored: 500, testOverridden: true }, [round(100, 50)]))).toBeNull();
     expect(anchorRow(engineRow(head('cnn-mnist'), [round(10, 50)]), [torchRound(100)])).toMatchObject({ target: 0.2, meets: true });
   });
 });
@@ -142,7 +152,7 @@ describe('rows as written to bench-results/engine-node.json', () => {
     // Network-steps count the arms that trained: the round where one arm had diverged counts 80 × 1.
     expect(back.networkStepsPerSecond).toBe(200);
     expect(Object.keys(back).sort()).toEqual(
-      ['armMsPerStep', 'arms', 'backend', 'kernelsPerProbe', 'kernelsPerStep', 'msPerProbe', 'msPerStep', 'networkStepsPerSecond', 'path', 'preset', 'probeSteps', 'rounds', 'stepsPerSecond', 'tensorsAfter', 'tensorsBefore'].sort(),
+      ['armMsPerStep', 'arms', 'backend', 'kernelsPerProbe', 'kernelsPerStep', 'msPerProbe', 'msPerStep', 'networkStepsPerSecond', 'path', 'preset', 'probeSteps', 'rounds', 'stepsPerSecond', 'tensorsAfter', 'tensorsBefore', 'testOverridden', 'testScored'].sort(),
     );
     const anchor = JSON.parse(JSON.stringify(anchorRow(row, [torchRound(400), torchRound(400), torchRound(400)]))) as Record<string, unknown>;
     expect(Object.keys(anchor).sort()).toEqual(['backend', 'engineNetworkStepsPerSecond', 'meets', 'path', 'preset', 'ratio', 'target', 'torchNetworkStepsPerSecond'].sort());
@@ -162,7 +172,7 @@ describe('rows as written to bench-results/engine-node.json', () => {
   it('prints Markdown tables with numbers right-aligned', () => {
     expect(markdownTable(['a', 'n'], [['x', '1'], ['yy', '10']], 1)).toBe('| a  |  n |\n|----|---:|\n| x  |  1 |\n| yy | 10 |');
     const row = engineRow(head('ioffe-mnist'), [round(100, 50)]);
-    expect(engineTable([row])).toContain('| ioffe-mnist | wasm    | tfjs |    2 |          444 |');
+    expect(engineTable([row])).toContain('| ioffe-mnist | wasm    | tfjs |    2 |       2,000 |          444 |');
     expect(engineTable([row])).toContain('5.00 · 5.00 (≤ 10) ✓');
     expect(anchorTable([anchorRow(row, [torchRound(1000)])])).toContain('0.20× · 0.20× | ≥ 0.4× ✗');
   });

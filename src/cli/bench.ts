@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { presetConfig } from '../config/presets';
 import type { ExperimentConfig } from '../config/schema';
 import { buildArchitecture, LockstepTrainer, loadDataset, tf, trySetBackend, type Dataset } from '../engine';
+import { scoredTestExamples } from '../engine/probes/evaluation';
 import { BENCH_USAGE, parseBenchArgs, type BenchBackend, type BenchOptions, type BenchPath } from './benchArgs';
 import {
   anchorRow,
@@ -154,7 +155,8 @@ async function main(options: BenchOptions): Promise<void> {
   const key = (preset: string, backend: BenchBackend, stepPath: BenchPath) => `${preset}|${backend}|${stepPath}`;
   try {
     for (const preset of options.presets) {
-      const config = presetConfig(preset);
+      const own = presetConfig(preset);
+      const config = options.testSize === null ? own : { ...own, probe: { ...own.probe, testSize: options.testSize } };
       configs.set(preset, config);
       datasets.set(preset, await loadDataset(config, async () => new Uint8Array(fs.readFileSync(path.join(root, 'public/data/mnist.bin')))));
       const problem = torchMirrorProblem(config);
@@ -206,6 +208,8 @@ async function main(options: BenchOptions): Promise<void> {
           backend,
           path: first.path,
           arms: configs.get(preset)!.arms.length,
+          testScored: scoredTestExamples(configs.get(preset)!.probe, datasets.get(preset)!.numTest),
+          testOverridden: options.testSize !== null,
           kernelsPerStep: first.kernels!.step,
           kernelsPerProbe: first.kernels!.probe,
           armMsPerStep: last.armMsPerStep,

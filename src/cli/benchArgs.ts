@@ -1,5 +1,9 @@
 import { PRESET_NAMES } from '../config/presets';
+import { MAX_TEST_SIZE } from '../config/schema';
 import { shown } from './args';
+
+/** probe.testSize's smallest value (the schema's). */
+const MIN_TEST_SIZE = 100;
 
 /**
  * The engine benchmark's flags (`npm run bench:engine -- …`). Pure: no Node APIs, so the unit tests call it as the
@@ -32,11 +36,13 @@ export interface BenchOptions {
   readonly quick: boolean;
   /** Run the PyTorch anchor where /usr/bin/python3 has torch (false with --no-torch). */
   readonly torch: boolean;
+  /** probe.testSize for every preset (--test-size), or null: each preset's own. */
+  readonly testSize: number | null;
   readonly help: boolean;
 }
 
 export const BENCH_USAGE = `usage: npm run bench:engine -- [--preset NAME]... [--backend wasm|cpu]... [--path fast|tfjs]...
-           [--rounds N] [--quick] [--no-torch] [--help]
+           [--rounds N] [--test-size N] [--quick] [--no-torch] [--help]
   --preset   time this preset (repeatable); default ${DEFAULT_PRESETS.join(', ')}
              one of ${PRESET_NAMES.join(', ')}
   --backend  time on this backend (repeatable): ${BENCH_BACKENDS.join(', ')}; default ${DEFAULT_BACKENDS.join(', ')}
@@ -44,6 +50,8 @@ export const BENCH_USAGE = `usage: npm run bench:engine -- [--preset NAME]... [-
              kernels, and the tfjs reference they are checked against (probes run on the backend either way)
   --rounds   rounds of interleaved measurements, engine then PyTorch per preset, 1 … ${MAX_ROUNDS}
              (default ${DEFAULT_ROUNDS}; 1 with --quick); ratios are given as the worst and the median round
+  --test-size score this many test examples in every probe (probe.testSize, ${MIN_TEST_SIZE} … ${MAX_TEST_SIZE}) instead of
+             each preset's own, to see what a smaller test pass buys; such rows get no probe verdict
   --quick    short time budgets: a smoke run, not a measurement
   --no-torch skip the PyTorch anchor (it runs where /usr/bin/python3 can import torch)
   -h, --help print this and exit
@@ -58,6 +66,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedBenchArgs {
   const backends: BenchBackend[] = [];
   const paths: BenchPath[] = [];
   let rounds: number | null = null;
+  let testSize: number | null = null;
   let quick = false;
   let torch = true;
   let help = false;
@@ -108,6 +117,14 @@ export function parseBenchArgs(argv: readonly string[]): ParsedBenchArgs {
         else rounds = n;
         break;
       }
+      case '--test-size': {
+        const v = value();
+        if (v === null) break;
+        const n = /^\d{1,5}$/.test(v) ? Number(v) : NaN;
+        if (!(n >= MIN_TEST_SIZE && n <= MAX_TEST_SIZE)) problems.push(`--test-size: must be a whole number ${MIN_TEST_SIZE} … ${MAX_TEST_SIZE}; got ${shown(v)}`);
+        else testSize = n;
+        break;
+      }
       case '--quick':
       case '--no-torch':
       case '--help':
@@ -121,7 +138,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedBenchArgs {
         problems.push(`${shown(arg)}: unknown flag (see --help)`);
     }
   }
-  if (help) return { ok: true, options: { presets: [...DEFAULT_PRESETS], backends: [...DEFAULT_BACKENDS], paths: [...BENCH_PATHS], rounds: DEFAULT_ROUNDS, quick, torch, help } };
+  if (help) return { ok: true, options: { presets: [...DEFAULT_PRESETS], backends: [...DEFAULT_BACKENDS], paths: [...BENCH_PATHS], rounds: DEFAULT_ROUNDS, quick, torch, testSize, help } };
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -132,6 +149,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedBenchArgs {
       rounds: rounds ?? (quick ? 1 : DEFAULT_ROUNDS),
       quick,
       torch,
+      testSize,
       help,
     },
   };

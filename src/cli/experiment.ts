@@ -95,7 +95,7 @@ async function main(): Promise<void> {
     trainer.architecture.hidden.map((l) => l.units),
     { landscape: config.probe.landscape },
   );
-  log(`${opts.source}${opts.overrides.length ? ` with ${opts.overrides.length} --set` : ''}: ${trainer.arms.map((a) => a.name).join(' vs ')}, ${opts.steps} steps, ${dataset.name} (${dataset.numTrain} train / ${dataset.numTest} test)\n`);
+  log(`${opts.source}${opts.overrides.length ? ` with ${opts.overrides.length} --set` : ''}: ${trainer.arms.map((a) => a.name).join(' vs ')}, ${opts.steps} steps, ${dataset.name} (${dataset.numTrain} train / ${dataset.numTest} test${trainer.testScored < dataset.numTest ? `, the first ${trainer.testScored} scored` : ''})\n`);
   const t0 = performance.now();
   let lastReport = 0;
   await runLockstep(trainer, opts.steps, {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeLink, encodeLink, MAX_LINK_LENGTH, sanitizeSearch, type LinkState } from './link';
 import { PRESETS, presetConfig } from './presets';
-import { ACTIVATIONS, BN_NOISE_MAX, DATASETS, INITS, NORMS, OPTIMIZERS, PLACEMENTS, armName, configSchema, groupChoices, numericRange, type ExperimentConfig } from './schema';
+import { ACTIVATIONS, BN_NOISE_MAX, DATASETS, INITS, MAX_TEST_SIZE, NORMS, OPTIMIZERS, PLACEMENTS, armName, configSchema, groupChoices, numericRange, type ExperimentConfig } from './schema';
 
 /** Numbers as a person or a slider would give them: a few significant digits, inside [lo, hi]. */
 const num = (lo: number, hi: number) =>
@@ -103,12 +103,12 @@ describe('share links', () => {
   it('carries a group-norm arm and its number of groups, and names a count that does not fit', () => {
     const config = { ...presetConfig('ioffe-mnist'), arms: [{ norm: 'none' as const }, { norm: 'group' as const, groups: 4 }, { norm: 'group' as const, groups: 20, label: 'GN twenty' }] };
     const link = encodeLink({ config, view: {} });
-    expect(link).toBe('v=1&arm=none&arm=group,groups:4&arm=group,groups:20,label:GN+twenty');
+    expect(link).toBe('v=2&arm=none&arm=group,groups:4&arm=group,groups:20,label:GN+twenty');
     expect(decodeLink(link)).toMatchObject({ config, problems: [] });
     // Without its own count a group-norm arm takes the default, and the link stays without it.
     const plainGn = decodeLink('arm=none&arm=group');
     expect(plainGn).toMatchObject({ problems: [], config: { arms: [{ norm: 'none' }, { norm: 'group' }] } });
-    expect(encodeLink({ config: plainGn.config, view: {} })).toBe('v=1&arm=none&arm=group');
+    expect(encodeLink({ config: plainGn.config, view: {} })).toBe('v=2&arm=none&arm=group');
     // A CNN's channels: 16 groups of one channel (instance norm) fit there.
     const cnn = decodeLink('preset=cnn-mnist&arm=batch&arm=group,groups:16');
     expect(cnn.problems).toEqual([]);
@@ -124,7 +124,7 @@ describe('share links', () => {
   it('carries the loss-landscape measurement (landscape=1), so a shared link measures it too', () => {
     const config = { ...presetConfig('ioffe-mnist'), probe: { ...presetConfig('ioffe-mnist').probe, landscape: true } };
     const link = encodeLink({ config, view: { views: ['convergence', 'landscape'] } });
-    expect(link).toBe('v=1&landscape=1&views=convergence,landscape');
+    expect(link).toBe('v=2&landscape=1&views=convergence,landscape');
     expect(decodeLink(link)).toMatchObject({ config, problems: [], view: { views: ['convergence', 'landscape'] } });
     // Off is the default: the link leaves it out, and an explicit 0 reads as off.
     expect(encodeLink({ config: presetConfig('ioffe-mnist'), view: {} })).not.toContain('landscape');
@@ -135,7 +135,7 @@ describe('share links', () => {
   it('carries an arm’s noise after batch norm, and names a bad one', () => {
     const config = { ...presetConfig('ioffe-mnist'), arms: [{ norm: 'none' as const }, { norm: 'batch' as const }, { norm: 'batch' as const, noise: 1 }] };
     const link = encodeLink({ config, view: {} });
-    expect(link).toBe('v=1&arm=none&arm=batch&arm=batch,noise:1');
+    expect(link).toBe('v=2&arm=none&arm=batch&arm=batch,noise:1');
     expect(decodeLink(link)).toMatchObject({ config, problems: [] });
     expect(armName(config.arms[2]!, config)).toBe('BN + noise 1');
     // The bounds the sidebar's field reads off the schema.
@@ -159,13 +159,30 @@ describe('share links', () => {
       const link = encodeLink({ config, view: {} });
       expect(decodeLink(link)).toMatchObject({ config, problems: [] });
     }
-    expect(encodeLink({ config: presetConfig('ioffe-mnist'), view: {} })).toBe('v=1&preset=ioffe-mnist');
+    expect(encodeLink({ config: presetConfig('ioffe-mnist'), view: {} })).toBe('v=2&preset=ioffe-mnist');
   });
 
   it('every preset’s link, as Copy link writes it at step 3,000, is short', () => {
     const lengths = PRESETS.map((p) => encodeLink({ config: presetConfig(p.name), to: 3000, backend: 'wasm', view: { theme: 'dark', layer: 0 } }).length);
     // The query only: a preset, the step, the backend, the view. (62 characters at most on 2026-11-26.)
     expect(Math.max(...lengths)).toBeLessThanOrEqual(80);
+  });
+
+  it('carries the test examples a probe scores (test=); a version-1 link scores the whole test set, as it did', () => {
+    const cnn = presetConfig('cnn-mnist');
+    expect(cnn.probe.testSize).toBe(500);
+    expect(encodeLink({ config: cnn, view: {} })).toBe('v=2&preset=cnn-mnist');
+    // Version 1 scored all 2,000 test digits: its cnn-mnist link keeps doing so, and says so when written again.
+    const old = decodeLink('v=1&preset=cnn-mnist&to=300');
+    expect(old.problems).toEqual([]);
+    expect(old.config.probe.testSize).toBe(MAX_TEST_SIZE);
+    expect(encodeLink(old)).toBe('v=2&preset=cnn-mnist&test=10000&to=300');
+    expect(decodeLink('v=1&preset=cnn-mnist&test=500').config.probe.testSize).toBe(500);
+    expect(decodeLink('v=2&preset=cnn-mnist').config.probe.testSize).toBe(500);
+    expect(decodeLink('preset=cnn-mnist').config.probe.testSize, 'no version: today\'s meaning').toBe(500);
+    const custom = { ...presetConfig('ioffe-mnist'), probe: { ...presetConfig('ioffe-mnist').probe, testSize: 1000 } };
+    expect(encodeLink({ config: custom, view: {} })).toBe('v=2&test=1000');
+    expect(decodeLink('v=2&test=50').problems).toEqual(['test: must be at least 100 (allowed 100 … 10000); default used']);
   });
 
   it('a link written today keeps opening: the pinned version-1 link', () => {
@@ -186,10 +203,10 @@ describe('share links', () => {
   it('carries Convergence’s x axis as x=time, and a link without it (every version-1 link so far) plots steps', () => {
     const config = presetConfig('ioffe-mnist');
     const link = encodeLink({ config, to: 400, backend: 'wasm', view: { xAxis: 'seconds', logLoss: true } });
-    expect(link).toBe('v=1&preset=ioffe-mnist&to=400&be=wasm&log=1&x=time');
+    expect(link).toBe('v=2&preset=ioffe-mnist&to=400&be=wasm&log=1&x=time');
     expect(decodeLink(link)).toMatchObject({ problems: [], config, to: 400, view: { xAxis: 'seconds', logLoss: true } });
     // Steps are the default: not written, and read back as no choice at all (the lab then plots steps).
-    expect(encodeLink({ config, view: { xAxis: 'steps' } })).toBe('v=1&preset=ioffe-mnist');
+    expect(encodeLink({ config, view: { xAxis: 'steps' } })).toBe('v=2&preset=ioffe-mnist');
     expect(decodeLink('v=1&x=steps').view).toEqual({ xAxis: 'steps' });
     expect(decodeLink('v=1&preset=bn-x5&to=800&be=wasm&layer=2&theme=dark').view.xAxis).toBeUndefined();
     const bad = decodeLink('v=1&x=seconds');
@@ -200,7 +217,7 @@ describe('share links', () => {
   it('carries the distributions view’s choices (dscope=layer, dmode=train), and the pinned version-1 link decodes as it did', () => {
     const config = presetConfig('ioffe-mnist');
     const link = encodeLink({ config, to: 500, backend: 'wasm', view: { layer: 1, unit: 41, distScope: 'layer', distMode: 'train' } });
-    expect(link).toBe('v=1&preset=ioffe-mnist&to=500&be=wasm&layer=2&unit=42&dscope=layer&dmode=train');
+    expect(link).toBe('v=2&preset=ioffe-mnist&to=500&be=wasm&layer=2&unit=42&dscope=layer&dmode=train');
     expect(decodeLink(link)).toMatchObject({ problems: [], config, view: { layer: 1, unit: 41, distScope: 'layer', distMode: 'train' } });
     expect(decodeLink('dscope=unit&dmode=inference').view).toEqual({ distScope: 'unit', distMode: 'inference' });
     // The lab's defaults (one unit, inference mode) are not written by the page (linkStateOf leaves them out), and a

@@ -3,6 +3,7 @@ import { readSweepParam, writeSweepParam, type SweepSpec } from './sweepParam';
 import {
   ACTIVATIONS,
   CONFIG_VERSION,
+  MAX_TEST_SIZE,
   DATASETS,
   INITS,
   MODEL_KINDS,
@@ -23,10 +24,12 @@ import {
  * fails: each bad parameter is named in a notice and falls back to its default, and the whole configuration is
  * validated by the one schema before anything runs.
  *
- * Versioned: `v` is LINK_VERSION. Links written today (version 1) must keep opening; when the schema grows, add
+ * Versioned: `v` is LINK_VERSION. Links written before must keep opening as they did; when the schema grows, add
  * parameters (an absent one means its default) or a migration keyed on `v`, never change what a name means.
+ * Version 2 added `test` (probe.testSize) when the cnn-mnist preset began to score 500 of the test digits: a
+ * version-1 link without it scores the whole test set, as every version-1 link did.
  */
-export const LINK_VERSION = 1;
+export const LINK_VERSION = 2;
 /** Longer query strings are not read at all (a pasted essay, an attack): the lab opens with its defaults. */
 export const MAX_LINK_LENGTH = 4000;
 export const DEFAULT_PRESET = 'ioffe-mnist';
@@ -122,6 +125,7 @@ const FIELDS: readonly { key: string; path: string; kind: FieldKind }[] = [
   { key: 'affine', path: 'normalization.affine', kind: { type: 'bool' } },
   { key: 'every', path: 'probe.interval', kind: { type: 'int' } },
   { key: 'pbs', path: 'probe.batchSize', kind: { type: 'int' } },
+  { key: 'test', path: 'probe.testSize', kind: { type: 'int' } },
   { key: 'bins', path: 'probe.bins', kind: { type: 'int' } },
   { key: 'range', path: 'probe.range', kind: { type: 'number' } },
   { key: 'landscape', path: 'probe.landscape', kind: { type: 'bool' } },
@@ -367,11 +371,14 @@ export function decodeLink(search: string): LinkReading {
   };
 
   const version = once('v');
+  // A link without a (usable) version is read as today's: typed by hand, it means what the names mean now.
+  let linkVersion = LINK_VERSION;
   if (version !== null) {
     const n = readValue(version, { type: 'int' });
     if (!n.ok) problems.push(`v: ${n.why}; read as version ${LINK_VERSION}`);
     else if ((n.value as number) > LINK_VERSION) problems.push(`v: version ${String(n.value)} is newer than this lab (${LINK_VERSION}); the settings it knows were read`);
     else if ((n.value as number) < 1) problems.push(`v: there is no version ${String(n.value)}; read as version ${LINK_VERSION}`);
+    else linkVersion = n.value as number;
   }
 
   for (const key of new Set(params.keys())) {
@@ -397,6 +404,8 @@ export function decodeLink(search: string): LinkReading {
       fromLink.set(f.path, f.key);
     } else problems.push(`${f.key}: ${r.why}; default used`);
   }
+  // Version 1 scored the whole test set (see LINK_VERSION).
+  if (linkVersion < 2 && !fromLink.has('probe.testSize')) setPath(draft, 'probe.testSize', MAX_TEST_SIZE);
   const armTexts = params.getAll('arm');
   if (armTexts.length) {
     const arms = armTexts.map((t, i) => decodeArm(t, problems, i + 1)).filter((a): a is ArmConfig => a !== null);

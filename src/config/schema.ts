@@ -24,6 +24,8 @@ export type Placement = (typeof PLACEMENTS)[number];
 
 const num = (min: number, max: number) => z.number().finite().min(min).max(max);
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
+/** probe.testSize's largest value, and its default: the whole test set (MNIST's holds 2,000 digits). */
+export const MAX_TEST_SIZE = 10000;
 
 /** The most channels a CNN layer may have (model.width's own bound, 512, is for MLP units). */
 export const CNN_MAX_WIDTH = 64;
@@ -191,6 +193,12 @@ export const configSchema = z
         interval: int(1, 1000).default(20),
         /** Fixed examples from the test set whose activations the distribution views show. */
         batchSize: int(16, 2000).default(500),
+        /**
+         * Test examples each probe scores (test loss and accuracy): the test set's first n, a fixed subsample, or all
+         * of it when it holds fewer; never fewer than the probe batch, which is their first rows. A CNN's probe
+         * spends most of its time here (cnn-mnist scores 500 of the 2,000 test digits).
+         */
+        testSize: int(100, MAX_TEST_SIZE).default(MAX_TEST_SIZE),
         bins: int(8, 200).default(48),
         /** Range of the fixed histogram bins of the nonlinearity's input. */
         range: num(0.5, 100).default(8),
@@ -200,7 +208,7 @@ export const configSchema = z
          */
         landscape: z.boolean().default(false),
       })
-      .default({ interval: 20, batchSize: 500, bins: 48, range: 8, landscape: false }),
+      .default({ interval: 20, batchSize: 500, testSize: MAX_TEST_SIZE, bins: 48, range: 8, landscape: false }),
     /** Changes during the run, in step order: part of the run, so a link or a CLI config replays them exactly. */
     schedule: z.array(scheduleEventSchema).max(32).default([]),
   })

@@ -7,7 +7,7 @@ import { createOptimizer, type Optimizer } from './optimizers';
 import { computedActivations, measureActivations, probeBatchPasses, type ComputedPass } from './probes/activations';
 import { measureBatchNorm } from './probes/batchNorm';
 import { boundaryPlane, measureBoundary, type BoundaryPlane } from './probes/boundary';
-import { measureComputedEvaluation, measureEvaluation, TestSet } from './probes/evaluation';
+import { measureComputedEvaluation, measureEvaluation, scoredTestExamples, TEST_CHUNK, TestSet } from './probes/evaluation';
 import { batchPass, measureGradients } from './probes/gradients';
 import { measureLandscape } from './probes/landscape';
 import type { ProbedNetwork } from './probes/network';
@@ -29,6 +29,20 @@ function ownedVariable(t: Tensor): tf.Variable {
   const v = tf.variable(t, false);
   t.dispose();
   return v;
+}
+
+const zeroShare = new WeakMap<Dataset, number>();
+/** Whether most input values of a dataset are 0 (MNIST: about four-fifths of the pixels), counted once per dataset. */
+function mostlyZeros(dataset: Dataset): boolean {
+  let share = zeroShare.get(dataset);
+  if (share === undefined) {
+    const x = dataset.trainX;
+    let zeros = 0;
+    for (let i = 0; i < x.length; i++) if (x[i] === 0) zeros++;
+    share = zeros / Math.max(1, x.length);
+    zeroShare.set(dataset, share);
+  }
+  return share >= 0.5;
 }
 
 /** One network of the comparison: its parameters, optimizer state and running statistics, all on the device. */
@@ -166,6 +180,12 @@ export type StepPathChoice = 'auto' | 'fast' | 'tfjs';
 
 export interface TrainerOptions {
   readonly path?: StepPathChoice;
+  /**
+   * How a fast-path arm's probe measures the training batch (gradient norms, internal covariate shift, batch norm's
+   * moments and backward): 'fast' in FastNet.probeBatch (the default), 'tfjs' with the reference's tensor ops
+   * (probes/gradients.ts, batchNorm.ts), for the tests that compare the two. The landscape is always measured on tfjs.
+   */
+  readonly probeBatch?: 'fast' | 'tfjs';
 }
 
 /** The path an arm trains on under `choice`, on the current backend. */
@@ -207,6 +227,7 @@ export class LockstepTrainer implements TrainerInfo {
   private readonly kernels: FastKernels | null = null;
   /** Called with each arm's loss after each step (tests and the CLI's equivalence checks): on tfjs, a read-back. */
   onStepLoss: ((arm: number, loss: number) => void) | null = null;
+  private readonly probeBatchOn: 'fast' | 'tfjs';
 
   constructor(
     readonly config: ExperimentConfig,
@@ -222,7 +243,7 @@ export class LockstepTrainer implements TrainerInfo {
     this.sampler = new BatchSampler(dataset.numTrain, config.batchSize, config.seed);
     const flat = dataset.inputShape.reduce((a, b) => a * b, 1);
     this.flatSize = flat;
-    this.testSet = new TestSet(dataset);
+    this.testSet = new TestSet(dataset, TEST_CHUNK, scoredTestExamples(config.probe, dataset.numTest));
     const probeCount = Math.min(config.probe.batchSize, dataset.numTest);
     this.probeX = tf.tensor2d(dataset.testX.subarray(0, probeCount * flat), [probeCount, flat]);
     this.boundary = flat === 2 ? boundaryPlane(dataset) : null;
@@ -235,12 +256,13 @@ export class LockstepTrainer implements TrainerInfo {
     });
     // Training with batch norm in inference mode (a schedule event) stays on tfjs: the arms leave the fast path then.
     const choice = options.path ?? 'auto';
+    this.probeBatchOn = options.probeBatch ?? 'fast';
     if (resolveStepPath(choice, tf.getBackend()) === 'fast') {
       try {
         const kernels = new FastKernels();
         this.arms.forEach((arm, i) => {
           const init = initialValues(this.architecture, arm.layout, config, config.arms[i]!.initScale ?? config.init.scale);
-          arm.fast = new FastNet(kernels, this.architecture, arm.spec, arm.layout, init, config.optimizer.kind, config.batchSize);
+          arm.fast = new FastNet(kernels, this.architecture, arm.spec, arm.layout, init, config.optimizer.kind, config.batchSize, this.architecture.hidden[0]?.kind === 'dense' && mostlyZeros(dataset));
         });
         this.kernels = kernels;
       } catch (e) {
@@ -249,6 +271,11 @@ export class LockstepTrainer implements TrainerInfo {
         for (const arm of this.arms) arm.fast = null;
       }
     }
+  }
+
+  /** The test examples each probe scores: the test set's first ones (scoredTestExamples). */
+  get testScored(): number {
+    return this.testSet.size;
   }
 
   /** The path the arms train on now: 'fast' while any arm does. */
@@ -412,7 +439,8 @@ export class LockstepTrainer implements TrainerInfo {
    */
   async probe(): Promise<ProbeSnapshot> {
     const indices = this.sampler.peek();
-    for (const arm of this.arms) arm.syncFromFast();
+    // A fast-path arm's tensors are brought up to date only if something reads them (the Arm getters): its probe
+    // runs in WebAssembly, except a 2-D set's decision boundary and the landscape.
     const arms: ArmProbe[] = [];
     for (const arm of this.arms) {
       const trained = arm.stepsSinceProbe;
@@ -426,6 +454,7 @@ export class LockstepTrainer implements TrainerInfo {
    * values by name, so none depends on another's order; everything comes back in one `data()` call.
    */
   private async probeArm(arm: Arm, batchIndices: Int32Array): Promise<Omit<ArmProbe, 'timing'>> {
+    if (arm.fast && this.probeBatchOn === 'fast' && !this.config.probe.landscape) return this.probeArmFast(arm, arm.fast, batchIndices);
     const { bins, range } = this.config.probe;
     const net: ProbedNetwork = { architecture: this.architecture, spec: arm.spec, layout: arm.layout, params: arm.params, running: arm.runningTensors() };
     // On the fast path the passes over the test set and the probe batch, most of a probe's work, run in WebAssembly.
@@ -476,6 +505,49 @@ export class LockstepTrainer implements TrainerInfo {
     if (arm.divergedAt === null && !(probe.trainLoss < DIVERGED_LOSS)) arm.divergedAt = this.stepCount;
     arm.resetLossSum();
     return { ...probe, divergedAt: arm.divergedAt };
+  }
+
+  /**
+   * A fast-path arm's probe, all of it in WebAssembly but the decision boundary of a 2-D set: the passes over the
+   * test set and the probe batch (fastPasses), and the training batch's (FastNet.probeBatch). The same
+   * measurements as probeArm's tfjs ones (fast/probe.test.ts compares them), with nothing to read back.
+   */
+  private async probeArmFast(arm: Arm, fast: FastNet, batchIndices: Int32Array): Promise<Omit<ArmProbe, 'timing'>> {
+    const { bins, range } = this.config.probe;
+    const computed = this.fastPasses(fast, arm.spec.norm === 'batch');
+    const { xs, ys } = this.batchArrays(batchIndices);
+    const settings = { learningRate: arm.learningRate, optimizer: this.live.optimizer, frozenAffine: !this.live.affine, bnMomentum: this.live.bnMomentum, step: this.stepCount };
+    const batch = fast.probeBatch(xs, ys, settings);
+    let boundary: ArmProbe['boundary'] = null;
+    if (this.boundary) {
+      const plane = this.boundary;
+      const net: ProbedNetwork = { architecture: this.architecture, spec: arm.spec, layout: arm.layout, params: arm.params, running: arm.runningTensors() };
+      const { values, result } = await readBack((c) => measureBoundary(c, net, plane));
+      boundary = result(values);
+      values.assertAllRead();
+    }
+    // The float32 divisions the reference makes on the device.
+    const trainLoss = arm.stepsSinceProbe > 0 ? Math.fround(arm.fastLossSum / arm.stepsSinceProbe) : batch.loss;
+    const { test } = computed;
+    const layers = this.architecture.hidden.map((layer, j): LayerProbe => {
+      const { train, inference, inputMean, inputVariance } = computedActivations(computed.train, computed.inference, j, layer.units, bins, range);
+      const { gradNorm, ics, bn } = batch.layers[j]!;
+      return {
+        ...train,
+        inference,
+        inputMean,
+        inputVariance,
+        gradNorm,
+        ics,
+        bn: bn ? { batchMean: bn.mean, batchVariance: bn.variance, runningMean: bn.runningMean, runningVariance: bn.runningVariance } : null,
+        inspect: bn
+          ? { count: bn.count, samples: bn.samples, gamma: bn.gamma, beta: bn.beta, mean: bn.mean, variance: bn.variance, dGamma: bn.dGamma, dBeta: bn.dBeta, dMean: bn.dMean, dVariance: bn.dVariance, x: bn.x, dy: bn.dy, dx: bn.dx }
+          : null,
+      };
+    });
+    if (arm.divergedAt === null && !(trainLoss < DIVERGED_LOSS)) arm.divergedAt = this.stepCount;
+    arm.resetLossSum();
+    return { trainLoss, testLoss: Math.fround(test.lossSum / test.size), testAccuracy: Math.fround(test.correct / test.size), boundary, layers, divergedAt: arm.divergedAt };
   }
 
   /**

@@ -1,4 +1,4 @@
-import { armGroups, armName, type ExperimentConfig, type NormKind, type Placement, type ScheduleChange } from '../config/schema';
+import { armGroups, armName, MAX_TEST_SIZE, type ExperimentConfig, type NormKind, type Placement, type ScheduleChange } from '../config/schema';
 import { syntheticDataset, type SyntheticKind } from '../engine/data/synthetic';
 import { describeNet, initStds, type NetShape } from './network';
 
@@ -196,10 +196,12 @@ export function describeRun(config: ExperimentConfig, net: NetShape, framework: 
   for (const e of config.schedule) lines.push(`From step ${e.step}: ${changeWords(e.set)}.`);
   if (config.dataset.name === 'mnist') {
     lines.push("Data: MNIST from the lab's own mnist.bin (the page offers it for download): its first 8,000 digits train,");
-    lines.push('  the other 2,000 test, exactly as in the lab.');
+    const n = scoredTest(config);
+    lines.push(`  the other 2,000 test, exactly as in the lab${n === null || n >= 2000 ? '' : `, which scores the first ${n.toLocaleString('en-US')} of them`}.`);
   } else {
     lines.push(`Data: the lab's ${config.dataset.name} set (noise ${prose(config.dataset.noise)}, seed ${config.seed}), embedded below point for point:`);
-    lines.push('  the same 800 training and 400 test points the lab trains and tests on.');
+    const n = scoredTest(config);
+    lines.push(`  the same 800 training and 400 test points the lab trains and tests on${n === null || n >= 400 ? '' : ` (it scores the first ${n} test points)`}.`);
   }
   return lines;
 }
@@ -326,7 +328,17 @@ export function pyArgParser(config: ExperimentConfig): string {
 ${data}    parser.add_argument("--steps", type=int, default=STEPS, help="training steps (default %(default)s)")
     parser.add_argument("--every", type=int, default=EVERY, help="report test accuracy every this many steps (default %(default)s)")
     args = parser.parse_args()
-    x_train, y_train, x_test, y_test = load_data(${config.dataset.name === 'mnist' ? 'args.data' : ''})`;
+    x_train, y_train, x_test, y_test = load_data(${config.dataset.name === 'mnist' ? 'args.data' : ''})${testSlice(config)}`;
+}
+
+/** The test examples the lab scores when it scores only the test set's first ones (probe.testSize), as a slice. */
+function scoredTest(config: ExperimentConfig): number | null {
+  return config.probe.testSize < MAX_TEST_SIZE ? Math.max(config.probe.testSize, config.probe.batchSize) : null;
+}
+
+function testSlice(config: ExperimentConfig): string {
+  const n = scoredTest(config);
+  return n === null ? '' : `\n    # The lab scores the test set's first ${n} examples (probe.testSize).\n    x_test, y_test = x_test[:${n}], y_test[:${n}]`;
 }
 
 /** The docstring: title, the run in words, usage, and how it relates to the lab's numbers. */

@@ -129,6 +129,8 @@ const emptyRun = (): RunState => ({
   inputShape: [],
   numClasses: 0,
   dataset: '',
+  testScored: 0,
+  numTest: 0,
   points: null,
   step: 0,
   playing: false,

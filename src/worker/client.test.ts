@@ -5,7 +5,7 @@ import type { Command, SessionEvent, TimingEvent } from './protocol';
 
 const config = parseConfig({ dataset: { name: 'xor', noise: 0.1 } });
 const configure = (learningRate: number): Command => ({ type: 'configure', config: parseConfig({ ...config, optimizer: { ...config.optimizer, learningRate } }), backend: 'wasm' });
-const ready = (runId: number): SessionEvent => ({ type: 'ready', runId, backend: { name: 'wasm', reason: '' }, stepPath: 'fast', arms: [], layers: [], inputShape: [2], numClasses: 2, dataset: 'xor', points: null });
+const ready = (runId: number): SessionEvent => ({ type: 'ready', runId, backend: { name: 'wasm', reason: '' }, stepPath: 'fast', arms: [], layers: [], inputShape: [2], numClasses: 2, dataset: 'xor', testScored: 400, numTest: 400, points: null });
 
 /** A worker that records what it is sent and lets the test make it answer or fail. */
 function fakeWorker() {

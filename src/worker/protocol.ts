@@ -55,6 +55,9 @@ export interface RunDescription {
   inputShape: number[];
   numClasses: number;
   dataset: string;
+  /** The test examples each probe scores (the test set's first ones), of the test set's `numTest`. */
+  testScored: number;
+  numTest: number;
   /** 2-D datasets: the test points, [x0, y0, x1, y1, …] and their labels, for the decision-boundary view. */
   points: { xy: Float32Array; labels: Uint8Array } | null;
 }

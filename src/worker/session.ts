@@ -402,6 +402,8 @@ export class TrainingSession {
       inputShape: [...trainer.architecture.inputShape],
       numClasses: trainer.architecture.numClasses,
       dataset: data.name,
+      testScored: trainer.testScored,
+      numTest: data.numTest,
       points: data.inputShape.length === 1 && data.inputShape[0] === 2 ? { xy: data.testX.slice(), labels: data.testY.slice() } : null,
     });
     this.host.emit({ type: 'probe', runId: this.runId, snapshot: first });

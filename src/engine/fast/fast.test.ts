@@ -269,6 +269,50 @@ describe('the kernels', () => {
     }
   });
 
+  it('the sigmoid, four lanes at a time, is the scalar exp-based one bit for bit, at every scale and at the edges', () => {
+    const edges = [NaN, Infinity, -Infinity, 0, -0, 88.72283935546875, -88.72283935546875, 88.7228, 88.72284, 103.97208404541015625, 103.972, 103.9721, 87.3, -87.3, 100, -100, 126 * Math.LN2, -126 * Math.LN2, 1e-30, -1e-30, 3.4e38, -3.4e38];
+    const sweep = Array.from({ length: 40000 }, (_, i) => (i % 2 ? -1 : 1) * Math.fround(Math.exp(-12 + (17 * i) / 40000)));
+    const x = Float32Array.from([...edges, ...sweep]);
+    const n = x.length;
+    const px = k.alloc(n);
+    const py = k.alloc(n);
+    k.f32(px, n).set(x);
+    k.k.act_fwd(0, px, py, n);
+    const y = k.f32(py, n);
+    for (let i = 0; i < n; i++) {
+      const want = Math.fround(1 / Math.fround(1 + k.k.exp_f32(Math.fround(-x[i]!))));
+      if (!Object.is(y[i], want)) expect(y[i], `sigmoid(${x[i]}) at ${i}`).toBe(want);
+    }
+  });
+
+  it('gemm_sparse_a gives the dense gemm\'s result bit for bit on mostly-zero rows, and falls back on a non-finite B', () => {
+    let seed = 7;
+    const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const [M, K, N] of [[1, 1, 1], [60, 784, 100], [7, 13, 11], [4, 9, 8], [33, 100, 10], [5, 3, 19], [3, 20, 17]] as const) {
+      // Four-fifths zeros, some of them −0; values over many magnitudes; a row of nothing but zeros.
+      const a = Float32Array.from({ length: M * K }, (_, i) => (i < K ? 0 : next() < 0.8 ? (next() < 0.5 ? -0 : 0) : (next() - 0.5) * 10 ** Math.floor(next() * 6 - 3)));
+      const b = Float32Array.from({ length: K * N }, () => (next() - 0.5) * 2);
+      const pa = k.alloc(M * K);
+      const pb = k.alloc(K * N);
+      const dense = k.alloc(M * N);
+      const sparse = k.alloc(M * N);
+      const idx = k.alloc(K);
+      const val = k.alloc(K);
+      k.f32(pa, M * K).set(a);
+      k.f32(pb, K * N).set(b);
+      k.k.gemm(pa, pb, dense, M, K, N, 0);
+      k.k.gemm_sparse_a(pa, pb, sparse, M, K, N, idx, val);
+      expect(Array.from(k.f32(sparse, M * N)), `${M}×${K}×${N}`).toEqual(Array.from(k.f32(dense, M * N)));
+      // 0·∞ is NaN in the dense product: with a non-finite weight the sparse one must give the same.
+      for (const bad of [Infinity, NaN]) {
+        k.f32(pb, 1)[0] = bad;
+        k.k.gemm(pa, pb, dense, M, K, N, 0);
+        k.k.gemm_sparse_a(pa, pb, sparse, M, K, N, idx, val);
+        expect(Array.from(k.f32(sparse, M * N)), `${M}×${K}×${N} with ${bad}`).toEqual(Array.from(k.f32(dense, M * N)));
+      }
+    }
+  });
+
   it('col2im is the adjoint of im2col (the convolution\'s input gradient), stride 1 and 2, odd sizes', () => {
     for (const [N, H, W, C, stride] of [[2, 5, 7, 3, 1], [2, 7, 5, 2, 2], [1, 4, 4, 1, 2]] as const) {
       const OH = Math.ceil(H / stride);

@@ -46,6 +46,30 @@ static float exp_f(float x) {
   return y * pow2i(n);
 }
 
+// exp_f on four lanes at once, the same operations in the same order, so each lane is exp_f's result bit for bit
+// (2^n is applied as (y·2^n₁)·2^n₂ with n₁ clamped to the normal exponents and n₂ = n − n₁, which is exp_f's
+// y·2^n when n₂ = 0, since multiplying by 1 is exact, and its two-step scaling otherwise).
+static inline v128_t exp_v(v128_t x) {
+  v128_t k = wasm_f32x4_nearest(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)));
+  v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(k, wasm_f32x4_splat(0.693359375f)));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(k, wasm_f32x4_splat(-2.12194440e-4f)));
+  v128_t p = wasm_f32x4_splat(1.9875691500e-4f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.3981999507e-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(8.3334519073e-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(4.1665795894e-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.6666665459e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(5.0000001201e-1f));
+  v128_t y = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, r), r), r), wasm_f32x4_splat(1.0f));
+  v128_t n = wasm_i32x4_trunc_sat_f32x4(k);
+  v128_t n1 = wasm_i32x4_min(wasm_i32x4_max(n, wasm_i32x4_splat(-126)), wasm_i32x4_splat(127));
+  v128_t n2 = wasm_i32x4_sub(n, n1);
+  v128_t s1 = wasm_i32x4_shl(wasm_i32x4_add(n1, wasm_i32x4_splat(127)), 23);
+  v128_t s2 = wasm_i32x4_shl(wasm_i32x4_add(n2, wasm_i32x4_splat(127)), 23);
+  y = wasm_f32x4_mul(wasm_f32x4_mul(y, s1), s2);
+  y = wasm_v128_bitselect(wasm_f32x4_splat(__builtin_inff()), y, wasm_f32x4_gt(x, wasm_f32x4_splat(88.72283935546875f)));
+  return wasm_v128_bitselect(wasm_f32x4_splat(0.0f), y, wasm_f32x4_lt(x, wasm_f32x4_splat(-103.97208404541015625f)));
+}
+
 static float log_f(float x) {
   // x > 0, finite, normal (the callers pass sums of exponentials, each at least 1).
   union { float f; uint32_t i; } u = { x };
@@ -182,6 +206,72 @@ EXPORT(gemm) void gemm(const float* A, const float* B, float* C, int M, int K, i
   }
 }
 
+// Whether every one of n values is finite (neither ±∞ nor NaN).
+static int all_finite(const float* x, int n) {
+  int i = 0;
+  v128_t bad = wasm_i32x4_splat(0);
+  const v128_t exponent = wasm_i32x4_splat(0x7f800000);
+  for (; i + 4 <= n; i += 4) bad = wasm_v128_or(bad, wasm_i32x4_eq(wasm_v128_and(wasm_v128_load(x + i), exponent), exponent));
+  if (wasm_v128_any_true(bad)) return 0;
+  for (; i < n; i++) {
+    union { float f; uint32_t u; } v = { x[i] };
+    if ((v.u & 0x7f800000u) == 0x7f800000u) return 0;
+  }
+  return 1;
+}
+
+// C[M,N] = A[M,K]·B[K,N] for an A that is mostly zeros (MNIST digits are about four-fifths blank pixels, and so
+// are the rows of their transpose, the first layer's weight gradient): each row's nonzero entries are gathered
+// (into idx and val, K entries of scratch each) and only they are multiplied, in ascending k. The result is the
+// dense gemm's bit for bit: both add each element's products in ascending k from +0, and a product with a zero
+// entry is ±0, which leaves a sum unchanged (a sum that starts at +0 never becomes −0). That holds while B is
+// finite (0·∞ is NaN): a B with ±∞ or NaN goes to the dense gemm.
+EXPORT(gemm_sparse_a) void gemm_sparse_a(const float* A, const float* B, float* C, int M, int K, int N, int* idx, float* val) {
+  if (!all_finite(B, K * N)) {
+    gemm(A, B, C, M, K, N, 0);
+    return;
+  }
+  for (int i = 0; i < M; i++) {
+    const float* a = A + i * K;
+    int nnz = 0;
+    for (int k = 0; k < K; k++) {
+      float v = a[k];
+      if (v != 0.0f) {
+        idx[nnz] = k * N;
+        val[nnz] = v;
+        nnz++;
+      }
+    }
+    float* c = C + i * N;
+    int j = 0;
+    for (; j + 16 <= N; j += 16) {
+      v128_t c0 = wasm_f32x4_splat(0), c1 = wasm_f32x4_splat(0), c2 = wasm_f32x4_splat(0), c3 = wasm_f32x4_splat(0);
+      for (int t = 0; t < nnz; t++) {
+        const float* b = B + idx[t] + j;
+        v128_t x = wasm_f32x4_splat(val[t]);
+        c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(x, wasm_v128_load(b)));
+        c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x, wasm_v128_load(b + 4)));
+        c2 = wasm_f32x4_add(c2, wasm_f32x4_mul(x, wasm_v128_load(b + 8)));
+        c3 = wasm_f32x4_add(c3, wasm_f32x4_mul(x, wasm_v128_load(b + 12)));
+      }
+      wasm_v128_store(c + j, c0);
+      wasm_v128_store(c + j + 4, c1);
+      wasm_v128_store(c + j + 8, c2);
+      wasm_v128_store(c + j + 12, c3);
+    }
+    for (; j + 4 <= N; j += 4) {
+      v128_t c0 = wasm_f32x4_splat(0);
+      for (int t = 0; t < nnz; t++) c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(wasm_f32x4_splat(val[t]), wasm_v128_load(B + idx[t] + j)));
+      wasm_v128_store(c + j, c0);
+    }
+    for (; j < N; j++) {
+      float s = 0;
+      for (int t = 0; t < nnz; t++) s += val[t] * B[idx[t] + j];
+      c[j] = s;
+    }
+  }
+}
+
 // T[C,R] = A[R,C]ᵀ, in 8×8 tiles so both sides stay in cache.
 EXPORT(transpose) void transpose(const float* A, float* T, int R, int C) {
   for (int r0 = 0; r0 < R; r0 += 8) {
@@ -232,7 +322,11 @@ EXPORT(scale_shift_cols) void scale_shift_cols(float* Y, const float* s, const f
 
 EXPORT(act_fwd) void act_fwd(int kind, const float* x, float* y, int n) {
   if (kind == 0) {
-    for (int i = 0; i < n; i++) y[i] = 1.0f / (1.0f + exp_f(-x[i]));
+    // Four at a time (exp_v is exp_f lane by lane), the rest one by one.
+    int i = 0;
+    const v128_t one = wasm_f32x4_splat(1.0f);
+    for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, wasm_f32x4_div(one, wasm_f32x4_add(one, exp_v(wasm_f32x4_neg(wasm_v128_load(x + i))))));
+    for (; i < n; i++) y[i] = 1.0f / (1.0f + exp_f(-x[i]));
   } else if (kind == 1) {
     for (int i = 0; i < n; i++) y[i] = tanh_f(x[i]);
   } else {

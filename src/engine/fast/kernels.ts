@@ -11,6 +11,7 @@ export interface KernelExports {
   log_f32(x: number): number;
   tanh_f32(x: number): number;
   gemm(a: number, b: number, c: number, m: number, k: number, n: number, accumulate: number): void;
+  gemm_sparse_a(a: number, b: number, c: number, m: number, k: number, n: number, idx: number, val: number): void;
   transpose(a: number, t: number, rows: number, cols: number): void;
   add_bias(y: number, b: number, rows: number, cols: number): void;
   col_sum(x: number, out: number, rows: number, cols: number): void;
@@ -28,6 +29,9 @@ export interface KernelExports {
   adam(p: number, m: number, v: number, g: number, n: number, lr: number, b1: number, omb1: number, b2: number, omb2: number, c1: number, c2: number): void;
   im2col(x: number, cols: number, n: number, h: number, w: number, c: number, oh: number, ow: number, stride: number, padT: number, padL: number): void;
   col2im(cols: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number, stride: number, padT: number, padL: number): void;
+  /** summaries.c, the probe's distribution summaries (summaries.ts): its workspace's bytes (unsigned), and the summary. */
+  summaries_workspace_bytes(samples: number, units: number, bins: number, range32: number): number;
+  summarize_distributions(z: number, samples: number, units: number, bins: number, range32: number, width32: number, plan: number, weights: number, ws: number, out: number): void;
 }
 
 function wasmBytes(): Uint8Array<ArrayBuffer> {

@@ -3,6 +3,7 @@ import type { Architecture, ArmSpec, HiddenLayerSpec, ParamInfo } from '../model
 import { bnNoiseDraw } from '../norm/noise';
 import { samePadding } from '../layers';
 import type { FastKernels } from './kernels';
+import { INSPECT_SAMPLES } from '../probes/batchNorm';
 
 /**
  * One arm's network on the fast path: its parameters, gradients, optimizer state and every activation of a
@@ -54,6 +55,68 @@ export interface FastEvaluation {
   readonly correct: number;
   /** The first `captureRows` examples' pass (the probe batch's, inference mode). */
   readonly capture: FastCapture;
+}
+
+/** Batch norm's numbers on the probe's training batch, as probes/batchNorm.ts's measureBatchNorm gives them. */
+export interface FastBatchNormProbe {
+  count: number;
+  samples: number;
+  gamma: Float32Array;
+  beta: Float32Array;
+  mean: Float32Array;
+  variance: Float32Array;
+  runningMean: Float32Array;
+  runningVariance: Float32Array;
+  dGamma: Float32Array;
+  dBeta: Float32Array;
+  dMean: Float32Array;
+  dVariance: Float32Array;
+  /** [samples × units], sample-major: x, ∂ℓ/∂y and ∂ℓ/∂x of the first samples (rows). */
+  x: Float32Array;
+  dy: Float32Array;
+  dx: Float32Array;
+}
+
+export interface FastLayerProbe {
+  gradNorm: number;
+  ics: { l2: number; cos: number };
+  /** Batch-norm arms only. */
+  bn: FastBatchNormProbe | null;
+}
+
+/** The probe's measurements on the next training batch (FastNet.probeBatch). */
+export interface FastBatchProbe {
+  /** The mean loss on the batch. */
+  loss: number;
+  layers: FastLayerProbe[];
+}
+
+/** What a pass of forwardBackward does besides computing gradients. */
+interface PassOptions {
+  /** The training step whose noise a noisy batch-norm arm draws. */
+  readonly noiseStep: number;
+  /** Moves the running averages with this momentum (a training step); a probe's pass leaves them. */
+  readonly bnMomentum?: number;
+  /** The lowest layer whose gradients are formed (0, all of them, unless given). */
+  readonly stopAt?: number;
+  readonly onNorm?: NormHook;
+}
+
+/** Pointers of a batch-norm layer's backward: ∂ℓ/∂y (after the noise's scale), ∂ℓ/∂x, ∂ℓ/∂γ, ∂ℓ/∂β, over `rows`. */
+interface NormTensors {
+  dy: number;
+  dx: number;
+  dgamma: number;
+  dbeta: number;
+  rows: number;
+}
+type NormHook = (layer: number, t: NormTensors) => void;
+
+/** Σ v² in float64. */
+function sumSquares(v: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
+  return s;
 }
 
 /**
@@ -123,6 +186,22 @@ class ShiftedMoments {
   }
 }
 
+/** Moments of a data array's first values, per array and length: examples never change, so once is enough. */
+const rawMomentsCache = new WeakMap<ArrayBufferLike, Map<string, { mean: number; variance: number }>>();
+function rawMoments(xs: Float32Array, n: number): { mean: number; variance: number } {
+  let byRange = rawMomentsCache.get(xs.buffer);
+  if (!byRange) rawMomentsCache.set(xs.buffer, (byRange = new Map()));
+  const key = `${xs.byteOffset}:${n}`;
+  let m = byRange.get(key);
+  if (!m) {
+    const sm = new ShiftedMoments();
+    sm.add(xs.subarray(0, n));
+    m = { mean: sm.mean, variance: sm.variance };
+    byRange.set(key, m);
+  }
+  return m;
+}
+
 interface LayerPlan {
   readonly spec: HiddenLayerSpec;
   /** Rows per example of the layer's output ([batch·h·w, units] for a convolution). */
@@ -178,6 +257,9 @@ export class FastNet {
     trW: number;
     scratchGamma: number;
     scratchBeta: number;
+    /** gemm_sparse_a's scratch: a row's nonzero entries (indices, values). */
+    sparseIdx: number;
+    sparseVal: number;
   };
 
   constructor(
@@ -188,6 +270,11 @@ export class FastNet {
     init: readonly Float32Array[],
     optimizerKind: ExperimentConfig['optimizer']['kind'],
     batchSize: number,
+    /**
+     * The inputs are mostly zeros (MNIST's blank pixels): the first dense layer's products with them, forward and
+     * in its weight gradient, skip the zeros (gemm_sparse_a, the same numbers bit for bit).
+     */
+    private readonly sparseInput = false,
   ) {
     const slots = optimizerKind === 'sgd' ? 0 : optimizerKind === 'momentum' ? 1 : 2;
     this.sizes = layout.map((p) => count(p.shape));
@@ -274,24 +361,45 @@ export class FastNet {
       trW: k.alloc(maxW),
       scratchGamma: k.alloc(Math.max(...this.layers.map(units), 1)),
       scratchBeta: k.alloc(Math.max(...this.layers.map(units), 1)),
+      sparseIdx: k.alloc(Math.max(count(this.arch.inputShape), batch)),
+      sparseVal: k.alloc(Math.max(count(this.arch.inputShape), batch)),
     };
     this.capacity = batch;
   }
 
   /** One training step on a batch: `xs` is [batch, features] row-major, `ys` the labels. Returns the mean loss. */
   step(xs: Float32Array, ys: Int32Array, settings: FastStepSettings): number {
+    const M = this.loadBatch(xs, ys);
+    const loss = this.forwardBackward(M, this.layers, { noiseStep: settings.step, bnMomentum: settings.bnMomentum });
+    this.update(settings);
+    return loss;
+  }
+
+  /** Copies a batch into the step's buffers; returns its size. */
+  private loadBatch(xs: Float32Array, ys: Int32Array): number {
     const M = ys.length;
     this.ensureCapacity(M);
+    this.kernels.f32(this.buf.x, xs.length).set(xs);
+    this.kernels.i32(this.buf.labels, M).set(ys);
+    return M;
+  }
+
+  /**
+   * The forward and backward pass of a step over the batch in the step's buffers, with the layers of `plans` (the
+   * arm's own, or some with other parameters: the probe's shifted earlier layers). Gradients go to the arm's gradient
+   * buffers, down to layer `pass.stopAt` (0: all of them; above 0, the input gradient of that layer is not formed).
+   * The running averages move only when `pass.bnMomentum` is given. Returns the mean loss.
+   */
+  private forwardBackward(M: number, plans: readonly LayerPlan[], pass: PassOptions): number {
     const { k } = this.kernels;
     const b = this.buf;
-    this.kernels.f32(b.x, xs.length).set(xs);
-    this.kernels.i32(b.labels, M).set(ys);
     const spec = this.spec;
     const act = ACTIVATION[spec.activation];
+    const stopAt = pass.stopAt ?? 0;
 
     // Forward.
     let h = b.x;
-    this.layers.forEach((l, i) => {
+    plans.forEach((l, i) => {
       const lb = b.layers[i]!;
       const R = M * l.rowsPerExample;
       const U = l.spec.units;
@@ -302,7 +410,7 @@ export class FastNet {
         k.im2col(h, lb.cols, M, H, W, C, OH, OW, l.spec.stride, l.pad[0], l.pad[1]);
         k.gemm(lb.cols, l.weight, lb.lin, R, l.spec.fanIn, U, 0);
       } else {
-        k.gemm(h, l.weight, lb.lin, M, l.spec.fanIn, U, 0);
+        this.gemmInput(i, h, l.weight, lb.lin, M, l.spec.fanIn, U);
       }
       if (l.bias !== null) k.add_bias(lb.lin, l.bias, R, U);
       if (spec.norm === 'none') {
@@ -312,7 +420,7 @@ export class FastNet {
       }
       const normIn = spec.placement === 'before' ? lb.lin : lb.act;
       if (spec.placement === 'after') k.act_fwd(act, lb.lin, lb.act, n);
-      this.normForward(l, lb, normIn, M, settings);
+      this.normForward(l, i, lb, normIn, M, pass);
       if (spec.placement === 'before') {
         k.act_fwd(act, lb.nrm, lb.act, n);
         h = lb.act;
@@ -332,8 +440,8 @@ export class FastNet {
     k.col_sum(b.dlogits, this.classifier.gradB, M, K);
     k.transpose(this.classifier.weight, b.trW, F, K);
     k.gemm(b.dlogits, b.trW, b.gh, M, K, F, 0);
-    for (let i = this.layers.length - 1; i >= 0; i--) {
-      const l = this.layers[i]!;
+    for (let i = plans.length - 1; i >= stopAt; i--) {
+      const l = plans[i]!;
       const lb = b.layers[i]!;
       const R = M * l.rowsPerExample;
       const U = l.spec.units;
@@ -343,9 +451,9 @@ export class FastNet {
         k.act_bwd(act, lb.lin, lb.act, b.gh, b.g2, n);
       } else if (spec.placement === 'before') {
         k.act_bwd(act, lb.nrm, lb.act, b.gh, b.g1, n);
-        this.normBackward(l, lb, b.g1, b.g2, M);
+        this.normBackward(l, i, lb, b.g1, b.g2, M, pass.onNorm);
       } else {
-        this.normBackward(l, lb, b.gh, b.g1, M);
+        this.normBackward(l, i, lb, b.gh, b.g1, M, pass.onNorm);
         k.act_bwd(act, lb.lin, lb.act, b.g1, b.g2, n);
       }
       if (l.bias !== null) k.col_sum(b.g2, this.gradOfPtr(l.bias), R, U);
@@ -354,15 +462,15 @@ export class FastNet {
       const fanIn = l.spec.fanIn;
       if (l.spec.kind === 'dense') {
         k.transpose(input, b.tr, M, fanIn);
-        k.gemm(b.tr, b.g2, gradW, fanIn, M, U, 0);
-        if (i > 0) {
+        this.gemmInput(i, b.tr, b.g2, gradW, fanIn, M, U);
+        if (i > stopAt) {
           k.transpose(l.weight, b.trW, fanIn, U);
           k.gemm(b.g2, b.trW, b.gh, M, U, fanIn, 0);
         }
       } else {
         k.transpose(lb.cols, b.tr, R, fanIn);
         k.gemm(b.tr, b.g2, gradW, fanIn, R, U, 0);
-        if (i > 0) {
+        if (i > stopAt) {
           const [H, W, C] = l.spec.inShape as [number, number, number];
           const [OH, OW] = l.spec.outShape as [number, number, number];
           k.transpose(l.weight, b.trW, fanIn, U);
@@ -371,9 +479,26 @@ export class FastNet {
         }
       }
     }
-
-    this.update(settings);
     return loss;
+  }
+
+  /** C = A·B for a dense layer `i`: A holds the raw inputs (or their transpose) at layer 0, where they may be sparse. */
+  private gemmInput(i: number, a: number, b: number, c: number, m: number, kk: number, n: number): void {
+    const { k } = this.kernels;
+    if (i === 0 && this.sparseInput) {
+      const scratch = this.sparseScratch(kk);
+      k.gemm_sparse_a(a, b, c, m, kk, n, scratch.idx, scratch.val);
+    } else {
+      k.gemm(a, b, c, m, kk, n, 0);
+    }
+  }
+
+  /** gemm_sparse_a's scratch for rows of `k` entries (the step's buffers, or larger ones for a long probe pass). */
+  private sparse: { size: number; idx: number; val: number } | null = null;
+  private sparseScratch(k: number): { idx: number; val: number } {
+    if (k <= Math.max(count(this.arch.inputShape), this.capacity)) return { idx: this.buf.sparseIdx, val: this.buf.sparseVal };
+    if (!this.sparse || this.sparse.size < k) this.sparse = { size: k, idx: this.kernels.alloc(k), val: this.kernels.alloc(k) };
+    return this.sparse;
   }
 
   private layerOutput(i: number): number {
@@ -385,7 +510,7 @@ export class FastNet {
     return this.gradPtr[this.paramPtr.indexOf(paramPtr)]!;
   }
 
-  private normForward(l: LayerPlan, lb: LayerBuffers, input: number, M: number, settings: FastStepSettings): void {
+  private normForward(l: LayerPlan, i: number, lb: LayerBuffers, input: number, M: number, pass: PassOptions): void {
     const { k } = this.kernels;
     const spec = this.spec;
     const U = l.spec.units;
@@ -394,16 +519,16 @@ export class FastNet {
     const beta = l.beta ?? 0;
     if (spec.norm === 'batch') {
       k.bn_fwd(input, lb.xhat, lb.nrm, lb.mean, lb.variance, lb.invstd, gamma, beta, lb.shift, R, U, spec.epsilon);
-      this.updateRunning(this.layers.indexOf(l), lb, R, settings.bnMomentum);
-      this.addNoise(this.layers.indexOf(l), settings.step, lb.nrm, lb.noiseScale, lb.noiseShift, R, U);
+      if (pass.bnMomentum !== undefined) this.updateRunning(i, lb, R, pass.bnMomentum);
+      this.addNoise(i, pass.noiseStep, lb.nrm, lb.noiseScale, lb.noiseShift, R, U);
       return;
     }
     const groups = spec.norm === 'group' ? spec.groups! : 1;
     k.gn_fwd(input, lb.xhat, lb.nrm, lb.invstd, gamma, beta, M, l.rowsPerExample, groups, U / groups, spec.epsilon);
   }
 
-  /** ∂ℓ/∂(norm output) in `dy` → ∂ℓ/∂(norm input) in `dx`, and ∂ℓ/∂γ, ∂ℓ/∂β. */
-  private normBackward(l: LayerPlan, lb: LayerBuffers, dy: number, dx: number, M: number): void {
+  /** ∂ℓ/∂(norm output) in `dy` → ∂ℓ/∂(norm input) in `dx`, and ∂ℓ/∂γ, ∂ℓ/∂β; `onNorm` sees batch norm's. */
+  private normBackward(l: LayerPlan, i: number, lb: LayerBuffers, dy: number, dx: number, M: number, onNorm?: NormHook): void {
     const { k } = this.kernels;
     const b = this.buf;
     const U = l.spec.units;
@@ -414,6 +539,7 @@ export class FastNet {
       // The noise y′ = s·y + m passes s·∂ℓ/∂y′ back to batch norm's output.
       if (this.spec.noise) k.scale_shift_cols(dy, lb.noiseScale, 0, R, U);
       k.bn_bwd(lb.xhat, lb.invstd, l.gamma ?? 0, dy, dx, dgamma, dbeta, R, U);
+      onNorm?.(i, { dy, dx, dgamma, dbeta, rows: R });
       return;
     }
     const groups = this.spec.norm === 'group' ? this.spec.groups! : 1;
@@ -438,22 +564,148 @@ export class FastNet {
     }
   }
 
-  private update(s: FastStepSettings): void {
+  /**
+   * The optimizer's step from the gradients in the gradient buffers: in place, or (`into`) on copies of the
+   * parameters and optimizer state, leaving the arm's as they are.
+   */
+  private update(s: FastStepSettings, into?: { params: readonly number[]; state: readonly number[] }): void {
     const { k } = this.kernels;
     const P = this.paramPtr.length;
     const opt = s.optimizer;
     const c1 = 1 - opt.beta1 ** (s.step + 1);
     const c2 = 1 - opt.beta2 ** (s.step + 1);
+    const params = into?.params ?? this.paramPtr;
+    const state = into?.state ?? this.statePtr;
+    if (into) {
+      const mem = new Uint8Array(this.kernels.k.memory.buffer);
+      this.paramPtr.forEach((p, i) => mem.copyWithin(params[i]!, p, p + 4 * this.sizes[i]!));
+      this.statePtr.forEach((p, j) => mem.copyWithin(state[j]!, p, p + 4 * this.sizes[j % P]!));
+    }
     for (let i = 0; i < P; i++) {
       const role = this.layout[i]!.role;
       if (s.frozenAffine && (role === 'gamma' || role === 'beta')) continue;
-      const p = this.paramPtr[i]!;
+      const p = params[i]!;
       const g = this.gradPtr[i]!;
       const n = this.sizes[i]!;
       if (opt.kind === 'sgd') k.sgd(p, g, n, s.learningRate);
-      else if (opt.kind === 'momentum') k.momentum(p, this.statePtr[i]!, g, n, s.learningRate, opt.momentum);
-      else k.adam(p, this.statePtr[i]!, this.statePtr[P + i]!, g, n, s.learningRate, opt.beta1, 1 - opt.beta1, opt.beta2, 1 - opt.beta2, c1, c2);
+      else if (opt.kind === 'momentum') k.momentum(p, state[i]!, g, n, s.learningRate, opt.momentum);
+      else k.adam(p, state[i]!, state[P + i]!, g, n, s.learningRate, opt.beta1, 1 - opt.beta1, opt.beta2, 1 - opt.beta2, c1, c2);
     }
+  }
+
+  /**
+   * The probe's measurements on the next training mini-batch (`xs`, `ys`; peeked, not trained on), in training
+   * mode, changing nothing of the arm: probes/gradients.ts's batchPass, measureGradients and measureBatchNorm in one.
+   * The loss; per hidden layer the weight gradient's norm and its internal covariate shift (Santurkar et al. 2018,
+   * §2.2: G = ∂ℓ/∂W_j, and G′ the same after every earlier layer takes the step the optimizer would take from here,
+   * `settings` as a step would use them; ‖G − G′‖₂ and cos(G, G′)); and for batch norm the layer's batch moments and
+   * its §3 backward quantities. Norms and cosines are summed in float64.
+   */
+  probeBatch(xs: Float32Array, ys: Int32Array, settings: FastStepSettings): FastBatchProbe {
+    const M = this.loadBatch(xs, ys);
+    const bn: (FastBatchNormProbe | null)[] = this.layers.map(() => null);
+    const onNorm: NormHook = (i, t) => (bn[i] = this.inspectBatchNorm(i, t));
+    const loss = this.forwardBackward(M, this.layers, { noiseStep: settings.step, onNorm });
+    const weightGrad = (i: number) => this.kernels.f32(this.gradOfPtr(this.layers[i]!.weight), this.layers[i]!.spec.fanIn * this.layers[i]!.spec.units);
+    const G = this.layers.map((_, i) => weightGrad(i).slice());
+    // The step the optimizer would take (as the reference's probe proposes it, γ and β too), on copies.
+    const scratch = this.proposalBuffers();
+    this.update({ ...settings, frozenAffine: false }, scratch);
+    const shiftedPtr = (ptr: number | null) => (ptr === null ? null : scratch.params[this.paramPtr.indexOf(ptr)]!);
+    const layers = G.map((g, j): FastLayerProbe => {
+      const gradNorm = Math.fround(Math.sqrt(sumSquares(g)));
+      if (j === 0) return { gradNorm, ics: { l2: 0, cos: 1 }, bn: bn[j]! };
+      const plans = this.layers.map((l, i) =>
+        i < j ? { ...l, weight: shiftedPtr(l.weight)!, bias: shiftedPtr(l.bias), gamma: shiftedPtr(l.gamma), beta: shiftedPtr(l.beta) } : l,
+      );
+      this.forwardBackward(M, plans, { noiseStep: settings.step, stopAt: j });
+      const gp = weightGrad(j);
+      let diff = 0;
+      let dot = 0;
+      let norm = 0;
+      for (let t = 0; t < g.length; t++) {
+        const a = g[t]!;
+        const c = gp[t]!;
+        diff += (a - c) * (a - c);
+        dot += a * c;
+        norm += c * c;
+      }
+      return { gradNorm, ics: { l2: Math.fround(Math.sqrt(diff)), cos: Math.fround(dot / (Math.sqrt(sumSquares(g)) * Math.sqrt(norm))) }, bn: bn[j]! };
+    });
+    return { loss, layers };
+  }
+
+  /** Copies of the parameters and optimizer state for a proposed step, laid out once. */
+  private proposal: { params: number[]; state: number[] } | null = null;
+  private proposalBuffers(): { params: number[]; state: number[] } {
+    const P = this.paramPtr.length;
+    this.proposal ??= {
+      params: this.sizes.map((n) => this.kernels.alloc(n)),
+      state: this.statePtr.map((_, j) => this.kernels.alloc(this.sizes[j % P]!)),
+    };
+    return this.proposal;
+  }
+
+  /**
+   * Batch norm's layer `i` on the probe's batch, read off the backward pass (`t`: ∂ℓ/∂y after the noise's scale,
+   * ∂ℓ/∂x, ∂ℓ/∂γ and ∂ℓ/∂β), as measureBatchNorm reports it: the batch moments (bn_fwd's, biased), the running
+   * averages, γ and β, and the §3 terms ∂ℓ/∂μ and ∂ℓ/∂σ² (in float64 from x, ∂ℓ/∂y, γ and the batch moments).
+   */
+  private inspectBatchNorm(i: number, t: NormTensors): FastBatchNormProbe {
+    const l = this.layers[i]!;
+    const lb = this.buf.layers[i]!;
+    const U = l.spec.units;
+    const R = t.rows;
+    const f32 = (ptr: number, n: number) => this.kernels.f32(ptr, n);
+    const xPtr = this.spec.placement === 'before' ? lb.lin : lb.act;
+    const x = f32(xPtr, R * U);
+    const dy = f32(t.dy, R * U);
+    const mean = f32(lb.mean, U).slice();
+    const variance = f32(lb.variance, U).slice();
+    const gamma = l.gamma !== null ? f32(l.gamma, U).slice() : new Float32Array(U).fill(1);
+    const beta = l.beta !== null ? f32(l.beta, U).slice() : new Float32Array(U);
+    const eps = this.spec.epsilon;
+    // Σ ∂ℓ/∂x̂·(x − μ) and Σ ∂ℓ/∂x̂, Σ (x − μ) per unit.
+    const sxc = new Float64Array(U);
+    const sdx = new Float64Array(U);
+    const sc = new Float64Array(U);
+    for (let r = 0; r < R; r++) {
+      const o = r * U;
+      for (let u = 0; u < U; u++) {
+        const c = x[o + u]! - mean[u]!;
+        const dxh = dy[o + u]! * gamma[u]!;
+        sxc[u]! += dxh * c;
+        sdx[u]! += dxh;
+        sc[u]! += c;
+      }
+    }
+    const dMean = new Float32Array(U);
+    const dVariance = new Float32Array(U);
+    for (let u = 0; u < U; u++) {
+      const ve = variance[u]! + eps;
+      const dv = sxc[u]! * -0.5 * ve ** -1.5;
+      dVariance[u] = dv;
+      dMean[u] = -sdx[u]! / Math.sqrt(ve) + (dv * -2 * sc[u]!) / R;
+    }
+    const samples = Math.min(INSPECT_SAMPLES, R);
+    const run = this.running[i]!;
+    return {
+      count: R,
+      samples,
+      gamma,
+      beta,
+      mean,
+      variance,
+      runningMean: run.mean.slice(),
+      runningVariance: run.variance.slice(),
+      dGamma: f32(t.dgamma, U).slice(),
+      dBeta: f32(t.dbeta, U).slice(),
+      dMean,
+      dVariance,
+      x: x.slice(0, samples * U),
+      dy: dy.slice(0, samples * U),
+      dx: f32(t.dx, samples * U).slice(),
+    };
   }
 
   /** The probe passes' buffers (shared by the arms of this module instance), for passes of up to `rows` examples. */
@@ -521,7 +773,7 @@ export class FastNet {
           k.gemm(pb.cols, l.weight, pb.lin + 4 * e * l.outSize, m * l.rowsPerExample, l.spec.fanIn, U, 0);
         }
       } else {
-        k.gemm(h, l.weight, pb.lin, rows, l.spec.fanIn, U, 0);
+        this.gemmInput(i, h, l.weight, pb.lin, rows, l.spec.fanIn, U);
       }
       if (l.bias !== null) k.add_bias(pb.lin, l.bias, R, U);
       let pre = pb.lin;
@@ -582,23 +834,28 @@ export class FastNet {
     k.gn_fwd(input, output, output, pb.invstd, gamma, beta, rows, l.rowsPerExample, groups, U / groups, spec.epsilon);
   }
 
-  /** Copies out each layer's nonlinearity input for the first `rows` examples and accumulates its input's moments. */
-  private captureInto(rows: number): { capture: FastCapture; take: (first: number, count: number) => (layer: number, pre: number, input: number) => void } {
+  /**
+   * Copies out each layer's nonlinearity input for the first `rows` examples and accumulates its input's moments.
+   * The first layer's input is the examples themselves (`xs`, from its start), the same at every probe: their
+   * moments are computed once per data array (rawMoments).
+   */
+  private captureInto(rows: number, xs: Float32Array): { capture: FastCapture; take: (first: number, count: number) => (layer: number, pre: number, input: number) => void } {
     const preActivations = this.layers.map((l) => new Float32Array(rows * l.outSize));
     const moments = this.layers.map(() => new ShiftedMoments());
-    const take = (first: number, n: number) => (layer: number, pre: number, input: number) => {
+    const first = rawMoments(xs, rows * count(this.arch.inputShape));
+    const take = (start: number, n: number) => (layer: number, pre: number, input: number) => {
       const l = this.layers[layer]!;
       if (n <= 0) return;
-      preActivations[layer]!.set(this.kernels.f32(pre, n * l.outSize), first * l.outSize);
-      moments[layer]!.add(this.kernels.f32(input, n * l.inSize));
+      preActivations[layer]!.set(this.kernels.f32(pre, n * l.outSize), start * l.outSize);
+      if (layer > 0) moments[layer]!.add(this.kernels.f32(input, n * l.inSize));
     };
     const capture: FastCapture = {
       preActivations,
       get inputMean() {
-        return moments.map((m) => m.mean);
+        return moments.map((m, j) => (j === 0 ? first.mean : m.mean));
       },
       get inputVariance() {
-        return moments.map((m) => m.variance);
+        return moments.map((m, j) => (j === 0 ? first.variance : m.variance));
       },
     };
     return { capture, take };
@@ -611,7 +868,7 @@ export class FastNet {
   probePass(xs: Float32Array, rows: number, mode: FastPassMode): FastCapture {
     const pb = this.probeBuffers(rows);
     this.kernels.f32(pb.x, xs.length).set(xs);
-    const { capture, take } = this.captureInto(rows);
+    const { capture, take } = this.captureInto(rows, xs);
     this.forwardOnly(pb, rows, mode, take(0, rows));
     return capture;
   }
@@ -627,7 +884,7 @@ export class FastNet {
     const pb = this.probeBuffers(perChunk);
     const flat = count === 0 ? 0 : xs.length / ys.length;
     const K = this.arch.numClasses;
-    const { capture, take } = this.captureInto(captureRows);
+    const { capture, take } = this.captureInto(captureRows, xs);
     let lossSum = 0;
     let correct = 0;
     for (let start = 0; start < count; start += perChunk) {

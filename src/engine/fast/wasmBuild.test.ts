@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { compile, moduleText, target } from '../../../scripts/build-wasm.mjs';
 
 describe('the fast path\'s WebAssembly', () => {
-  it('is exactly what kernels.c compiles to (npm run wasm rebuilds it)', { timeout: 300_000 }, () => {
+  it('is exactly what kernels.c and summaries.c compile to (npm run wasm rebuilds it)', { timeout: 300_000 }, () => {
     const built = (moduleText as (b: Buffer) => string)((compile as () => Buffer)());
-    // A mismatch means kernels.c changed without `npm run wasm`, or kernelsWasm.ts was edited by hand.
+    // A mismatch means a source changed without `npm run wasm`, or kernelsWasm.ts was edited by hand.
     expect(fs.readFileSync(target as string, 'utf8') === built).toBe(true);
   });
 });

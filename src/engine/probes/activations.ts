@@ -1,6 +1,7 @@
 import type { ForwardCapture } from '../model';
 import { tf, type Tensor } from '../tf';
-import { measureDistributions, summarizeDistributions } from './distribution';
+import { summarizeLayer } from '../fast/summaries';
+import { measureDistributions } from './distribution';
 import { emptyCapture, logitsOf, type ProbedNetwork } from './network';
 import type { Readback, ReadbackCollector } from './readback';
 import type { LayerDistributions } from './types';
@@ -70,13 +71,14 @@ export interface ComputedPass {
 }
 
 /**
- * measureActivations for passes computed outside tfjs: the same summaries of the same values, with nothing to read
- * back. `inference` is null for an arm without batch norm (its two modes are one computation, `train`).
+ * measureActivations for passes computed outside tfjs: the same summaries of the same values (summarized in
+ * WebAssembly, fast/summaries.ts, bit for bit the JavaScript's numbers), with nothing to read back. `inference` is
+ * null for an arm without batch norm (its two modes are one computation, `train`).
  */
 export function computedActivations(train: ComputedPass, inference: ComputedPass | null, layer: number, units: number, bins: number, range: number): LayerActivations {
   return {
-    train: summarizeDistributions(train.preActivations[layer]!, units, bins, range),
-    inference: inference ? summarizeDistributions(inference.preActivations[layer]!, units, bins, range) : null,
+    train: summarizeLayer(train.preActivations[layer]!, units, bins, range),
+    inference: inference ? summarizeLayer(inference.preActivations[layer]!, units, bins, range) : null,
     inputMean: train.inputMean[layer]!,
     inputVariance: train.inputVariance[layer]!,
   };

@@ -4,6 +4,14 @@ import { tf, type Tensor } from '../tf';
 import { emptyCapture, inferenceMode, logitsOf, type ProbedNetwork } from './network';
 import type { Readback, ReadbackCollector } from './readback';
 
+/**
+ * How many of the test set's first examples a probe scores: `probe.testSize` of them, the whole set when it holds
+ * fewer, and never fewer than the probe batch (its first rows, whose inference-mode pass the evaluation captures).
+ */
+export function scoredTestExamples(probe: { readonly testSize: number; readonly batchSize: number }, numTest: number): number {
+  return Math.min(numTest, Math.max(probe.testSize, probe.batchSize));
+}
+
 /** Test examples per forward pass: a CNN's activations for all 2,000 digits at once would take hundreds of MB. */
 export const TEST_CHUNK = 500;
 
@@ -15,11 +23,12 @@ export class TestSet {
   readonly chunks: readonly { x: Tensor; y: Tensor; size: number }[];
   readonly size: number;
 
-  constructor(dataset: Dataset, chunk = TEST_CHUNK) {
+  /** `count`: the test set's first examples that are scored (all of them unless given; see scoredTestExamples). */
+  constructor(dataset: Dataset, chunk = TEST_CHUNK, count = dataset.numTest) {
     const flat = dataset.inputShape.reduce((a, b) => a * b, 1);
     const chunks: { x: Tensor; y: Tensor; size: number }[] = [];
-    for (let start = 0; start < dataset.numTest; start += chunk) {
-      const size = Math.min(chunk, dataset.numTest - start);
+    for (let start = 0; start < count; start += chunk) {
+      const size = Math.min(chunk, count - start);
       chunks.push({
         x: tf.tensor2d(dataset.testX.subarray(start * flat, (start + size) * flat), [size, flat]),
         y: tf.tensor1d(Int32Array.from(dataset.testY.subarray(start, start + size)), 'int32'),
@@ -27,7 +36,7 @@ export class TestSet {
       });
     }
     this.chunks = chunks;
-    this.size = dataset.numTest;
+    this.size = count;
   }
 
   dispose(): void {

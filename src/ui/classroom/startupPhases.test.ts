@@ -55,6 +55,8 @@ describe('feedback while waiting', () => {
       inputShape: [784],
       numClasses: 10,
       dataset: 'mnist',
+      testScored: 2000,
+      numTest: 2000,
       points: null,
     });
     // Ready, but the views wait for the first probe (and the worker takes no command before it).
@@ -70,7 +72,7 @@ describe('feedback while waiting', () => {
     const t = clock();
     const store = createLabStore(parseConfig({}));
     const receive = store.getState().receive;
-    receive({ type: 'ready', runId: 1, backend: { name: 'wasm', reason: '' }, stepPath: 'fast', arms: [], layers: [], inputShape: [784], numClasses: 10, dataset: 'mnist', points: null });
+    receive({ type: 'ready', runId: 1, backend: { name: 'wasm', reason: '' }, stepPath: 'fast', arms: [], layers: [], inputShape: [784], numClasses: 10, dataset: 'mnist', testScored: 2000, numTest: 2000, points: null });
     receive({ type: 'probe', runId: 1, snapshot: { step: 0, arms: [] } as never });
     expect(store.getState().waiting).toEqual([]);
     // Another run's warm-up (a stale message) is not this run's.

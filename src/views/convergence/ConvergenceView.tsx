@@ -72,6 +72,8 @@ export function ConvergenceView() {
   const history = useLab((s) => s.history);
   const arms = useLab((s) => s.run.arms);
   const numClasses = useLab((s) => s.run.numClasses);
+  const testScored = useLab((s) => s.run.testScored);
+  const numTest = useLab((s) => s.run.numTest);
   const theme = useLab((s) => s.view.theme);
   const logLoss = useLab((s) => s.view.logLoss);
   const smoothing = useLab((s) => s.view.smoothing);
@@ -203,7 +205,7 @@ export function ConvergenceView() {
           <svg width="26" height="10" aria-hidden="true">
             <line x1="1" x2="25" y1="5" y2="5" className="conv-key-test" />
           </svg>
-          test loss, accuracy (thick)
+          {testScored < numTest ? `test loss, accuracy (thick): the first ${testScored.toLocaleString('en-US')} of ${numTest.toLocaleString('en-US')} test examples` : 'test loss, accuracy (thick)'}
         </li>
         {smoothing > 0 && (
           <li>
