@@ -1,8 +1,10 @@
-// The lab's session, loaded by the page's entry (main.tsx) before the lab's views (lab.tsx): it reads the link and
-// sends the run's configuration to the training worker before React and the views have even been evaluated, so the
-// worker builds the first run while the page builds its first picture.
-// The entry has configured zod (platform/cspSafeZod.ts) before it loads this module, whose imports parse schemas.
-// First: cleans the address before any library reads it.
+// The lab's session, loaded by the page's entry (main.tsx) beside the lab's views (lab.tsx), whose code arrives later
+// (the page's <head> preloads this module's, not theirs): it reads the link and sends the run's configuration to the
+// training worker before React and the views have even been evaluated, so the worker builds the first run while the
+// page builds its first picture.
+// First: zod's configuration, before any module below parses a schema (platform/cspSafeZod.ts says why); then the
+// address cleaned, before any library reads it.
+import './platform/cspSafeZod';
 import { openedSearch } from './platform/safeLocation';
 import { decodeLink } from './config/link';
 import { createLabStore } from './store/labStore';

@@ -16,6 +16,7 @@ import {
 } from '../engine/backendPlan';
 import { timeBackends } from '../engine/backendTiming';
 import { DatasetLoader } from '../engine/data/load';
+import type { ParsedMnist } from '../engine/data/mnist';
 import type { Dataset } from '../engine/data/types';
 import { LockstepTrainer } from '../engine/trainer';
 import { enqueueCommand, rebuildWaiting } from './commandQueue';
@@ -134,6 +135,11 @@ export class TrainingSession {
   constructor(private readonly host: SessionHost) {
     this.data = new DatasetLoader(() => this.host.fetchMnist());
     this.gpu = host.gpu ?? WEBGL;
+  }
+
+  /** The MNIST file, already being read ahead of the first configure (the worker's entry): the first load takes it. */
+  readDigitsAhead(file: Promise<ParsedMnist>): void {
+    this.data.readAhead(file);
   }
 
   /**

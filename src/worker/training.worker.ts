@@ -1,26 +1,46 @@
 /// <reference lib="webworker" />
-// First: configures zod before any module below parses a schema.
-import '../platform/cspSafeZod';
-import { fetchMnistBytes, wasmPaths } from '../platform/wasmPaths';
-import { transferables, type Command } from './protocol';
-import { TrainingSession, messageTask } from './session';
+// The training worker's entry, a few kB on purpose. It runs as soon as its own script has arrived, and from there asks
+// at once for the digits, when its name says the run will train on them (headStart.ts), and for the session's code
+// (TensorFlow.js and the engine); the digits are read while that code downloads. Before, the digits were asked for
+// only once the page had decoded the link and sent the run. The WebAssembly backend's code is left for the session to
+// ask for: asked for here too, it slowed the session's own code (the server compresses each script as it sends it),
+// and the first chart with it (measured: 150 ms later on a busy machine).
+import { readMnist } from '../engine/data/load';
+import { fetchMnistBytes } from '../platform/wasmPaths';
+import { headStartOf } from './headStart';
+import type { Command } from './protocol';
+import type { WorkerSession } from './trainingSession';
 
-// The Web Worker entry: a TrainingSession whose events are posted to the page, snapshots by transfer.
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-const session = new TrainingSession({
-  emit: (event) => scope.postMessage(event, event.type === 'probe' ? transferables(event.snapshot) : []),
-  fetchMnist: fetchMnistBytes,
-  backendOptions: { wasmPaths },
-  sliceMs: 30,
-  // Slice after slice with no timer clamping in between: the page's thread is not this one.
-  nextTask: messageTask,
-  // The page keeps the device's timings (a worker has no localStorage).
-  remember: (event) => scope.postMessage(event),
-});
-scope.onmessage = (e: MessageEvent<Command>) => session.handle(e.data);
-// While the page still loads its own code and reads the link, download and compile the WebAssembly backend's code:
-// nearly every run starts on it (backendPlan.ts), and the session's own import then finds it loaded. Only the code:
-// the backend itself starts when the session asks for it.
-import('@tensorflow/tfjs-backend-wasm').catch(() => {
-  // The session's own import meets the same failure and reports it.
-});
+// Start-up marks (named `startup:`), for a profile of the way to the first chart (a DevTools trace shows them).
+performance.mark('startup:worker-entry');
+
+const digits = headStartOf(scope.name).digits ? readMnist(fetchMnistBytes) : null;
+// Its failure is reported, with the file's name, by the session's load that takes it.
+digits?.then(
+  () => performance.mark('startup:digits-read'),
+  () => undefined,
+);
+
+/** Commands that came before the session's code: handed to it, in order, once it has loaded. */
+const held: Command[] = [];
+let session: WorkerSession | null = null;
+scope.onmessage = (e: MessageEvent<Command>) => {
+  if (session) session.handle(e.data);
+  else held.push(e.data);
+};
+
+import('./trainingSession').then(
+  ({ startWorkerSession }) => {
+    session = startWorkerSession(scope, digits);
+    performance.mark('startup:worker-session');
+    for (const cmd of held.splice(0)) session.handle(cmd);
+  },
+  (e: unknown) => {
+    // Thrown from a task of its own, the failure reaches the page as the worker's error event, as a script that did
+    // not load would: the page then trains on its main thread and says why.
+    setTimeout(() => {
+      throw e instanceof Error ? e : new Error(String(e));
+    });
+  },
+);

@@ -1,16 +1,18 @@
 import type { WorkerLike } from './client';
+import { trainingWorkerName } from './headStart';
 
 /**
  * Starts the training worker. The page's entry (main.tsx) calls this as its first act, before the lab's own code
  * (React, the views, the schemas: most of the page's JavaScript) has even downloaded, so that the worker fetches and
  * compiles TensorFlow.js on one core while the page does the same with its own code on the other: the worker's start
- * is most of the wait for the first chart.
+ * is most of the wait for the first chart. `digits`: the run will train on MNIST (headStart.ts), so the worker reads
+ * the digits at once, before the page has decoded the link and sent it the run.
  *
  * Whatever the worker says before the session client takes it over is kept for the client, not lost: above all an
  * error (its script did not load, or threw as it started), which makes the client run training on the main thread.
  */
-export function startTrainingWorker(): WorkerLike {
-  return heldUntilHeard(new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module', name: 'training' }));
+export function startTrainingWorker({ digits = false }: { digits?: boolean } = {}): WorkerLike {
+  return heldUntilHeard(new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module', name: trainingWorkerName({ digits }) }));
 }
 
 /** The parts of a Worker that heldUntilHeard wraps (a test passes a fake). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig, type ExperimentConfigInput } from '../../config/schema';
 import { readMnistBytes } from '../testing/fixtures';
-import { DatasetLoader, datasetKey } from './load';
+import { DatasetLoader, datasetKey, readMnist } from './load';
 
 const mnist = (patch: ExperimentConfigInput = {}) => parseConfig({ dataset: { name: 'mnist', noise: 0 }, model: { kind: 'mlp', depth: 2, width: 16 }, ...patch });
 
@@ -52,6 +52,29 @@ describe('the dataset loader', () => {
     net.offline = false;
     const data = await loader.load(mnist());
     expect(data.numTrain + data.numTest).toBe(10_000);
+    expect(net.calls).toBe(2);
+  });
+
+  it('takes a file read ahead (the worker reads it before the first run) instead of downloading it again', async () => {
+    const net = network();
+    const loader = new DatasetLoader(net.fetch);
+    loader.readAhead(readMnist(net.fetch));
+    const data = await loader.load(mnist());
+    expect(data.numTrain + data.numTest).toBe(10_000);
+    expect(net.calls).toBe(1);
+  });
+
+  it('reports a file read ahead that failed, with its name, once: the next load downloads it anew', async () => {
+    const net = network();
+    net.offline = true;
+    const loader = new DatasetLoader(net.fetch);
+    loader.readAhead(readMnist(net.fetch));
+    // Failed before any load took it (offline, the worker's read fails at once): still reported, not read again.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await expect(loader.load(mnist())).rejects.toThrow(/MNIST digits \(mnist\.bin\): Failed to fetch/);
+    expect(net.calls).toBe(1);
+    net.offline = false;
+    await loader.load(mnist());
     expect(net.calls).toBe(2);
   });
 

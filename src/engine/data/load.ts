@@ -1,5 +1,5 @@
 import type { ExperimentConfig } from '../../config/schema';
-import { gunzip, mnistDataset, parseMnistBinary, type ParsedMnist } from './mnist';
+import { gunzip, mnistDataset, parseMnistBinary, scaleMnist, type ParsedMnist } from './mnist';
 import { syntheticDataset } from './synthetic';
 import type { Dataset } from './types';
 
@@ -31,6 +31,8 @@ export function datasetKey(config: ExperimentConfig): string {
  */
 export class DatasetLoader {
   private mnist: Promise<ParsedMnist> | null = null;
+  /** A read of the file begun elsewhere, until a load takes it (readAhead). */
+  private ahead: Promise<ParsedMnist> | null = null;
   private last: { key: string; data: Dataset } | null = null;
 
   constructor(private readonly fetchMnist: () => Promise<Uint8Array>) {}
@@ -52,12 +54,32 @@ export class DatasetLoader {
     return this.last.data;
   }
 
+  /**
+   * The digits' file, already being read by someone else (the training worker's entry reads it while the session's
+   * code still downloads): the next load that needs MNIST takes it, failure included, as if it had read it itself.
+   */
+  readAhead(file: Promise<ParsedMnist>): void {
+    if (this.mnist) return;
+    // Its failure is the taking load's to report: not an unhandled rejection meanwhile.
+    file.catch(() => undefined);
+    this.ahead = file;
+  }
+
   private mnistFile(): Promise<ParsedMnist> {
-    this.mnist ??= readMnist(this.fetchMnist).catch((e: unknown) => {
-      this.mnist = null;
+    if (!this.mnist) {
+      this.mnist = this.forgetFailure(this.ahead ?? readMnist(this.fetchMnist));
+      this.ahead = null;
+    }
+    return this.mnist;
+  }
+
+  /** A failed read is not kept: the next load tries again. */
+  private forgetFailure(file: Promise<ParsedMnist>): Promise<ParsedMnist> {
+    const kept: Promise<ParsedMnist> = file.catch((e: unknown) => {
+      if (this.mnist === kept) this.mnist = null;
       throw e;
     });
-    return this.mnist;
+    return kept;
   }
 }
 
@@ -65,7 +87,7 @@ export class DatasetLoader {
  * Downloads (or reads), decompresses and parses the file; every failure says which file it was about, since a
  * learner who sees "Failed to fetch" cannot tell what failed to arrive.
  */
-async function readMnist(fetchMnist: () => Promise<Uint8Array>): Promise<ParsedMnist> {
+export async function readMnist(fetchMnist: () => Promise<Uint8Array>): Promise<ParsedMnist> {
   const named = (e: unknown, what: string) => {
     const message = e instanceof Error ? e.message : String(e);
     return new Error(message.includes(MNIST_FILE) ? message : `${what} (${MNIST_FILE}): ${message}`);
@@ -77,7 +99,9 @@ async function readMnist(fetchMnist: () => Promise<Uint8Array>): Promise<ParsedM
     throw named(e, 'could not load the MNIST digits');
   }
   try {
-    return parseMnistBinary(await gunzip(bytes));
+    // Scaled here, once for every dataset built from the file (an MLP's and a CNN's alike), and so ahead of the first
+    // run where the file is read ahead (readAhead).
+    return scaleMnist(parseMnistBinary(await gunzip(bytes)));
   } catch (e) {
     throw named(e, 'the MNIST digits are damaged');
   }

@@ -20,6 +20,11 @@ export interface ParsedMnist {
   rows: number;
   cols: number;
   numTrain: number;
+  /**
+   * The pixels scaled to [0, 1] once (scaleMnist), for every dataset built from this file whatever its layout: they
+   * then share these arrays, which no consumer writes to. Absent: each dataset scales its own.
+   */
+  scaled?: { train: Float32Array; test: Float32Array };
 }
 
 export interface MnistOptions {
@@ -85,24 +90,35 @@ export async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
   return out;
 }
 
-/** Builds the dataset, scaling pixels to [0, 1]. */
-export function mnistDataset(parsed: ParsedMnist, opts: MnistOptions = {}): Dataset {
-  const { images, labels, count, rows, cols, numTrain } = parsed;
-  const pixels = rows * cols;
-  // Separate buffers per split, so a consumer can transfer one to a worker without detaching the other.
+/**
+ * The file's pixels scaled to [0, 1], training and test apart (separate buffers, so a consumer can transfer one to a
+ * worker without detaching the other): the same for every layout, so done once per file.
+ */
+export function scaleMnist(parsed: ParsedMnist): ParsedMnist {
+  if (parsed.scaled) return parsed;
+  const { images, numTrain, rows, cols } = parsed;
   const toUnit = (bytes: Uint8Array): Float32Array => {
     const out = new Float32Array(bytes.length);
     for (let i = 0; i < bytes.length; i++) out[i] = bytes[i]! / 255;
     return out;
   };
+  const split = numTrain * rows * cols;
+  return { ...parsed, scaled: { train: toUnit(images.subarray(0, split)), test: toUnit(images.subarray(split)) } };
+}
+
+/** Builds the dataset, scaling pixels to [0, 1] (unless the file's are scaled already: scaleMnist). */
+export function mnistDataset(parsed: ParsedMnist, opts: MnistOptions = {}): Dataset {
+  const { labels, count, rows, cols, numTrain } = parsed;
+  const pixels = rows * cols;
+  const { train, test } = scaleMnist(parsed).scaled!;
   const inputShape = opts.layout === 'image' ? [rows, cols, 1] : [pixels];
   return {
     name: 'mnist',
     inputShape,
     numClasses: 10,
-    trainX: toUnit(images.subarray(0, numTrain * pixels)),
+    trainX: train,
     trainY: labels.slice(0, numTrain),
-    testX: toUnit(images.subarray(numTrain * pixels)),
+    testX: test,
     testY: labels.slice(numTrain),
     numTrain,
     numTest: count - numTrain,

@@ -1,12 +1,43 @@
-import { useMemo } from 'react';
-import katex from 'katex';
+import { useEffect, useMemo, useState } from 'react';
 import 'katex/dist/katex.min.css';
+
+type Katex = (typeof import('katex'))['default'];
+
+/**
+ * KaTeX, loaded apart from the lab's own code: its 260 kB were a third of the JavaScript the page parsed before its
+ * first render, and the inspector typesets nothing before the run's first probe. It is asked for once the page is
+ * idle (its first render done, the worker still building the networks: the worker's own downloads are not competed
+ * with), or as soon as a formula needs it, whichever comes first.
+ */
+let katex: Katex | null = null;
+let katexLoading: Promise<Katex> | null = null;
+const loadKatex = (): Promise<Katex> => (katexLoading ??= import('katex').then((m) => (katex = m.default)));
+const ask = () => {
+  // A failure is seen by the formulas that wait for it: they keep their TeX source.
+  loadKatex().catch(() => undefined);
+};
+if (typeof requestIdleCallback === 'function') requestIdleCallback(ask, { timeout: 3000 });
+else setTimeout(ask, 1000);
 
 /**
  * Inline TeX typeset by KaTeX. The strings are our own (built in inspectorMath.ts from numbers), never user input,
- * so setting the rendered HTML is safe; throwOnError: false shows a bad string in red instead of throwing.
+ * so setting the rendered HTML is safe; throwOnError: false shows a bad string in red instead of throwing. Until KaTeX
+ * has loaded (rarely seen: see above) the span holds the TeX source, in the same place.
  */
 export function Tex({ tex, className }: { tex: string; className?: string }) {
-  const html = useMemo(() => katex.renderToString(tex, { throwOnError: false }), [tex]);
-  return <span className={className ? `tex ${className}` : 'tex'} dangerouslySetInnerHTML={{ __html: html }} />;
+  const [typesetter, setTypesetter] = useState<Katex | null>(katex);
+  useEffect(() => {
+    if (typesetter) return;
+    let live = true;
+    loadKatex().then(
+      (k) => live && setTypesetter(() => k),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [typesetter]);
+  const html = useMemo(() => (typesetter ? typesetter.renderToString(tex, { throwOnError: false }) : null), [typesetter, tex]);
+  const name = className ? `tex ${className}` : 'tex';
+  return html === null ? <span className={name}>{tex}</span> : <span className={name} dangerouslySetInnerHTML={{ __html: html }} />;
 }
