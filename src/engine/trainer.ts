@@ -532,18 +532,10 @@ export class LockstepTrainer implements TrainerInfo {
     const layers = this.architecture.hidden.map((layer, j): LayerProbe => {
       const { train, inference, inputMean, inputVariance } = computedActivations(computed.train, computed.inference, j, layer.units, bins, range);
       const { gradNorm, ics, bn } = batch.layers[j]!;
-      return {
-        ...train,
-        inference,
-        inputMean,
-        inputVariance,
-        gradNorm,
-        ics,
-        bn: bn ? { batchMean: bn.mean, batchVariance: bn.variance, runningMean: bn.runningMean, runningVariance: bn.runningVariance } : null,
-        inspect: bn
-          ? { count: bn.count, samples: bn.samples, gamma: bn.gamma, beta: bn.beta, mean: bn.mean, variance: bn.variance, dGamma: bn.dGamma, dBeta: bn.dBeta, dMean: bn.dMean, dVariance: bn.dVariance, x: bn.x, dy: bn.dy, dx: bn.dx }
-          : null,
-      };
+      const probe: LayerProbe = { ...train, inference, inputMean, inputVariance, gradNorm, ics, bn: null, inspect: null };
+      if (!bn) return probe;
+      const { runningMean, runningVariance, ...inspect } = bn;
+      return { ...probe, bn: { batchMean: bn.mean, batchVariance: bn.variance, runningMean, runningVariance }, inspect };
     });
     if (arm.divergedAt === null && !(trainLoss < DIVERGED_LOSS)) arm.divergedAt = this.stepCount;
     arm.resetLossSum();

@@ -4,6 +4,7 @@ import { bnNoiseDraw } from '../norm/noise';
 import { samePadding } from '../layers';
 import type { FastKernels } from './kernels';
 import { INSPECT_SAMPLES } from '../probes/batchNorm';
+import type { BatchNormInspection } from '../probes/types';
 
 /**
  * One arm's network on the fast path: its parameters, gradients, optimizer state and every activation of a
@@ -57,24 +58,13 @@ export interface FastEvaluation {
   readonly capture: FastCapture;
 }
 
-/** Batch norm's numbers on the probe's training batch, as probes/batchNorm.ts's measureBatchNorm gives them. */
-export interface FastBatchNormProbe {
-  count: number;
-  samples: number;
-  gamma: Float32Array;
-  beta: Float32Array;
-  mean: Float32Array;
-  variance: Float32Array;
+/**
+ * Batch norm's numbers on the probe's training batch, as probes/batchNorm.ts's measureBatchNorm gives them: the
+ * inspector's, and the running averages beside the batch moments.
+ */
+export interface FastBatchNormProbe extends BatchNormInspection {
   runningMean: Float32Array;
   runningVariance: Float32Array;
-  dGamma: Float32Array;
-  dBeta: Float32Array;
-  dMean: Float32Array;
-  dVariance: Float32Array;
-  /** [samples × units], sample-major: x, ∂ℓ/∂y and ∂ℓ/∂x of the first samples (rows). */
-  x: Float32Array;
-  dy: Float32Array;
-  dx: Float32Array;
 }
 
 export interface FastLayerProbe {
