@@ -313,6 +313,45 @@ describe('the kernels', () => {
     }
   });
 
+  it('conv3x3_fwd gives im2col + gemm\'s result bit for bit (stride 1 and 2, odd sizes, any channel count), and declines a non-finite W', () => {
+    let seed = 11;
+    const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const cases = [[2, 28, 28, 1, 16, 1], [2, 28, 28, 16, 16, 1], [1, 7, 5, 3, 12, 2], [2, 5, 7, 2, 6, 1], [1, 4, 4, 1, 3, 2], [1, 9, 9, 5, 20, 2], [1, 6, 3, 4, 32, 1], [1, 1, 1, 1, 1, 1]] as const;
+    for (const [N, H, W, C, Cout, stride] of cases) {
+      const OH = Math.ceil(H / stride);
+      const OW = Math.ceil(W / stride);
+      const pad = (size: number, out: number) => Math.floor(Math.max((out - 1) * stride + 3 - size, 0) / 2);
+      const nx = N * H * W * C;
+      const nw = 9 * C * Cout;
+      const ny = N * OH * OW * Cout;
+      // Inputs with exact zeros and −0 (ReLU outputs, blank pixels), weights over several magnitudes.
+      const x = Float32Array.from({ length: nx }, () => (next() < 0.3 ? (next() < 0.5 ? -0 : 0) : (next() - 0.5) * 10 ** Math.floor(next() * 4 - 2)));
+      const w = Float32Array.from({ length: nw }, () => (next() - 0.5) * 2);
+      const px = k.alloc(nx);
+      const pw = k.alloc(nw);
+      const pcols = k.alloc(N * OH * OW * 9 * C);
+      const reference = k.alloc(ny);
+      const direct = k.alloc(ny);
+      k.f32(px, nx).set(x);
+      k.f32(pw, nw).set(w);
+      const [padT, padL] = [pad(H, OH), pad(W, OW)];
+      k.k.im2col(px, pcols, N, H, W, C, OH, OW, stride, padT, padL);
+      k.k.gemm(pcols, pw, reference, N * OH * OW, 9 * C, Cout, 0);
+      expect(k.k.conv3x3_fwd(px, pw, direct, N, H, W, C, OH, OW, stride, padT, padL, Cout)).toBe(1);
+      const label = `${N}×${H}×${W}×${C} → ${Cout}, stride ${stride}`;
+      const got = k.f32(direct, ny);
+      const want = k.f32(reference, ny);
+      for (let i = 0; i < ny; i++) if (!Object.is(got[i], want[i])) expect(got[i], `${label} at ${i}`).toBe(want[i]);
+      // 0·∞ is NaN in im2col + gemm, where a padded tap meets an infinite weight: the direct pass must decline.
+      for (const bad of [Infinity, NaN]) {
+        k.f32(pw, 1)[0] = bad;
+        k.f32(direct, ny).fill(7);
+        expect(k.k.conv3x3_fwd(px, pw, direct, N, H, W, C, OH, OW, stride, padT, padL, Cout), `${label} with ${bad}`).toBe(0);
+        expect(k.f32(direct, ny).every((v) => v === 7), `${label}: nothing written`).toBe(true);
+      }
+    }
+  });
+
   it('col2im is the adjoint of im2col (the convolution\'s input gradient), stride 1 and 2, odd sizes', () => {
     for (const [N, H, W, C, stride] of [[2, 5, 7, 3, 1], [2, 7, 5, 2, 2], [1, 4, 4, 1, 2]] as const) {
       const OH = Math.ceil(H / stride);

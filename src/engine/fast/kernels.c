@@ -573,6 +573,112 @@ EXPORT(im2col) void im2col(const float* X, float* cols, int N, int H, int W, int
         }
 }
 
+// The same convolution without the cols matrix, for the passes that need no weight gradient (a probe's forward
+// passes over the test set and the probe batch): im2col writes nine copies of the input and the gemm reads them
+// back, which on the CNN cost as much as the products. Y[n, oh, ow, :] = Σ over (ky, kx, c) in im2col's column
+// order of x·W, from +0, so every sum is im2col + gemm's bit for bit: a tap outside the image is a zero there,
+// whose products (±0) leave the sum unchanged, so here it is read as a zero or skipped. That holds while W is
+// finite (0·∞ is NaN): with a non-finite W, or more than CONV_MAX_C input channels, it returns 0 and does
+// nothing, and the caller takes im2col + gemm.
+#define CONV_MAX_C 1024
+static const float conv_zeros[CONV_MAX_C];
+
+// Two output pixels (a, b) × V 4-channel vectors of outputs from channel j: 2V sums in registers; the weight vectors
+// are loaded once for both pixels. `xa[t]`, `xb[t]` point at tap t's C inputs (conv_zeros outside the image);
+// `w[t]` at the tap's weight rows, already offset to channel j.
+#define CONV_PASS(V)                                                                                              \
+  static inline void conv_pass_##V(const float* const* xa, const float* const* xb, const float* const* w, int taps, \
+                                   int C, int Cout, float* ya, float* yb) {                                       \
+    v128_t a[V], b[V];                                                                                           \
+    _Pragma("clang loop unroll(full)") for (int v = 0; v < V; v++) a[v] = b[v] = wasm_f32x4_splat(0);            \
+    for (int t = 0; t < taps; t++) {                                                                             \
+      const float* pa = xa[t];                                                                                   \
+      const float* pb = xb[t];                                                                                   \
+      const float* wt = w[t];                                                                                    \
+      for (int c = 0; c < C; c++, wt += Cout) {                                                                  \
+        v128_t sa = wasm_f32x4_splat(pa[c]);                                                                     \
+        v128_t sb = wasm_f32x4_splat(pb[c]);                                                                     \
+        _Pragma("clang loop unroll(full)") for (int v = 0; v < V; v++) {                                         \
+          v128_t wv = wasm_v128_load(wt + 4 * v);                                                                \
+          a[v] = wasm_f32x4_add(a[v], wasm_f32x4_mul(sa, wv));                                                   \
+          b[v] = wasm_f32x4_add(b[v], wasm_f32x4_mul(sb, wv));                                                   \
+        }                                                                                                        \
+      }                                                                                                          \
+    }                                                                                                            \
+    _Pragma("clang loop unroll(full)") for (int v = 0; v < V; v++) {                                             \
+      wasm_v128_store(ya + 4 * v, a[v]);                                                                         \
+      wasm_v128_store(yb + 4 * v, b[v]);                                                                         \
+    }                                                                                                            \
+  }
+CONV_PASS(1)
+CONV_PASS(2)
+CONV_PASS(3)
+CONV_PASS(4)
+
+EXPORT(conv3x3_fwd) int conv3x3_fwd(const float* X, const float* Wt, float* Y, int N, int H, int W, int C, int OH, int OW, int stride, int padT, int padL, int Cout) {
+  if (C > CONV_MAX_C || !all_finite(Wt, 9 * C * Cout)) return 0;
+  const float* xa[9];
+  const float* xb[9];
+  const float* w[9];
+  float spare[16];  // the second pixel's outputs when a row has an odd number of them
+  for (int n = 0; n < N; n++)
+    for (int oh = 0; oh < OH; oh++) {
+      float* yrow = Y + ((n * OH + oh) * OW) * Cout;
+      for (int ow = 0; ow < OW; ow += 2) {
+        const int pair = ow + 1 < OW;
+        // The taps either pixel reads, in im2col's order; a row of taps above or below the image is skipped.
+        int taps = 0;
+        for (int ky = 0; ky < 3; ky++) {
+          int iy = oh * stride + ky - padT;
+          if (iy < 0 || iy >= H) continue;
+          for (int kx = 0; kx < 3; kx++) {
+            int ia = ow * stride + kx - padL;
+            int ib = ia + stride;
+            int ina = ia >= 0 && ia < W;
+            int inb = pair && ib >= 0 && ib < W;
+            if (!ina && !inb) continue;
+            const float* row = X + ((n * H + iy) * W) * C;
+            xa[taps] = ina ? row + ia * C : conv_zeros;
+            xb[taps] = inb ? row + ib * C : conv_zeros;
+            w[taps] = Wt + (ky * 3 + kx) * C * Cout;
+            taps++;
+          }
+        }
+        float* ya = yrow + ow * Cout;
+        float* yb = pair ? ya + Cout : spare;
+        int j = 0;
+        // Channels in passes of up to 16 (8 sums per pixel pair: enough to hide each add's latency).
+        for (; j + 16 <= Cout; j += 16) {
+          const float* wj[9];
+          for (int t = 0; t < taps; t++) wj[t] = w[t] + j;
+          conv_pass_4(xa, xb, wj, taps, C, Cout, ya + j, pair ? yb + j : spare);
+        }
+        if (j + 4 <= Cout) {
+          const int V = (Cout - j) / 4;
+          const float* wj[9];
+          for (int t = 0; t < taps; t++) wj[t] = w[t] + j;
+          float* ybj = pair ? yb + j : spare;
+          if (V == 3) conv_pass_3(xa, xb, wj, taps, C, Cout, ya + j, ybj);
+          else if (V == 2) conv_pass_2(xa, xb, wj, taps, C, Cout, ya + j, ybj);
+          else conv_pass_1(xa, xb, wj, taps, C, Cout, ya + j, ybj);
+          j += 4 * V;
+        }
+        for (; j < Cout; j++) {
+          float sa = 0, sb = 0;
+          for (int t = 0; t < taps; t++)
+            for (int c = 0; c < C; c++) {
+              float wv = w[t][c * Cout + j];
+              sa += xa[t][c] * wv;
+              sb += xb[t][c] * wv;
+            }
+          ya[j] = sa;
+          if (pair) yb[j] = sb;
+        }
+      }
+    }
+  return 1;
+}
+
 // The adjoint of im2col: dX[n, iy, ix, c] = Σ of the cols entries that read it (dX is zeroed first). This is the
 // convolution's input gradient once dcols = dY·Wᵀ.
 EXPORT(col2im) void col2im(const float* cols, float* dX, int N, int H, int W, int C, int OH, int OW, int stride, int padT, int padL) {

@@ -28,6 +28,8 @@ export interface KernelExports {
   momentum(p: number, v: number, g: number, n: number, lr: number, mu: number): void;
   adam(p: number, m: number, v: number, g: number, n: number, lr: number, b1: number, omb1: number, b2: number, omb2: number, c1: number, c2: number): void;
   im2col(x: number, cols: number, n: number, h: number, w: number, c: number, oh: number, ow: number, stride: number, padT: number, padL: number): void;
+  /** im2col + gemm in one pass, bit for bit; 0 (and nothing done) where it cannot be (a non-finite W). */
+  conv3x3_fwd(x: number, w: number, y: number, n: number, h: number, w_: number, c: number, oh: number, ow: number, stride: number, padT: number, padL: number, cout: number): number;
   col2im(cols: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number, stride: number, padT: number, padL: number): void;
   /** summaries.c, the probe's distribution summaries (summaries.ts): its workspace's bytes (unsigned), and the summary. */
   summaries_workspace_bytes(samples: number, units: number, bins: number, range32: number): number;
