@@ -13,6 +13,7 @@ import { resolveLessonLink } from './ui/lessons/lessonLink';
 import type { Graphics } from './engine/backendPlan';
 import type { Lab } from './store/context';
 import { createSessionClient, type SessionClientOptions } from './worker/client';
+import { ProbeCoalescer } from './store/probeCoalescer';
 
 /**
  * Reads the link, builds the store, hands the training worker and the WebGL renderer (both from the entry) to the
@@ -49,7 +50,9 @@ export function startLabSession({
   });
   if (view.sweep) sweepSetup.setState({ spec: view.sweep });
   store.setState({ link: { problems: link.problems, backend: link.backend ?? null, to: link.to ?? 0 }, lesson: link.lesson ?? null });
-  const client = createSessionClient((e) => store.getState().receive(e), {
+  // While a run plays, its probes reach the store at most a few times a second (probeCoalescer.ts says why).
+  const probes = new ProbeCoalescer((e) => store.getState().receive(e));
+  const client = createSessionClient((e) => probes.push(e), {
     forceMainThread: new URLSearchParams(openedSearch).has('mainthread'),
     startWorker,
     graphics,

@@ -5,6 +5,8 @@ import { StaggeredSync } from './staggered';
 
 // A manual animation-frame clock: each tick() runs the callbacks queued for the next frame.
 let queue: FrameRequestCallback[] = [];
+// The catch-up task after each frame, run at once: these tests are about which mirror, not when.
+const now = (f: () => void) => f();
 const tick = () => {
   const run = queue;
   queue = [];
@@ -25,7 +27,7 @@ describe('StaggeredSync', () => {
 
   it('brings one mirror up to date per frame, in order, after a store change', () => {
     const store = createLabStore(parseConfig({}));
-    const sync = new StaggeredSync(store);
+    const sync = new StaggeredSync(store, now);
     sync.start();
     const mirrors = [sync.mirror(), sync.mirror(), sync.mirror()];
     mirrors.forEach((m) => sync.attach(m));
@@ -44,7 +46,7 @@ describe('StaggeredSync', () => {
 
   it('starves no view when the store changes every frame (the step counter does)', () => {
     const store = createLabStore(parseConfig({}));
-    const sync = new StaggeredSync(store);
+    const sync = new StaggeredSync(store, now);
     sync.start();
     const mirrors = [sync.mirror(), sync.mirror(), sync.mirror()];
     mirrors.forEach((m) => sync.attach(m));
@@ -58,7 +60,7 @@ describe('StaggeredSync', () => {
 
   it('draws a run’s first probe from the top of the page, wherever the round had reached', () => {
     const store = createLabStore(parseConfig({}));
-    const sync = new StaggeredSync(store);
+    const sync = new StaggeredSync(store, now);
     sync.start();
     const mirrors = [sync.mirror(), sync.mirror(), sync.mirror()];
     mirrors.forEach((m) => sync.attach(m));
@@ -76,7 +78,7 @@ describe('StaggeredSync', () => {
 
   it('routes actions of a mirror to the one store', () => {
     const store = createLabStore(parseConfig({}));
-    const sync = new StaggeredSync(store);
+    const sync = new StaggeredSync(store, now);
     const m = sync.mirror();
     sync.attach(m);
     m.getState().selectLayer(0);
@@ -88,7 +90,7 @@ describe('StaggeredSync', () => {
 
   it('survives React StrictMode’s effect replay (start, stop, start) and keeps following the store', () => {
     const store = createLabStore(parseConfig({}));
-    const sync = new StaggeredSync(store);
+    const sync = new StaggeredSync(store, now);
     sync.start();
     sync.stop();
     sync.start();
@@ -98,5 +100,33 @@ describe('StaggeredSync', () => {
     tick();
     tick();
     expect(m.getState().view.layer).toBe(0);
+  });
+  it('catches a mirror up in a task after the frame, not inside it, with the store as it is then', () => {
+    const store = createLabStore(parseConfig({}));
+    const tasks: (() => void)[] = [];
+    const sync = new StaggeredSync(store, (f) => tasks.push(f));
+    sync.start();
+    const m = sync.mirror();
+    sync.attach(m);
+    tick();
+    tasks.splice(0).forEach((f) => f());
+    store.getState().setView({ layer: 1 });
+    tick();
+    // The frame only chose the mirror: its render waits for the task.
+    expect(m.getState().view.layer).toBe(2);
+    expect(tasks).toHaveLength(1);
+    store.getState().setView({ layer: 0 });
+    tasks.splice(0).forEach((f) => f());
+    expect(m.getState().view.layer).toBe(0);
+    // A catch-up queued before stop() is dropped; start() marks every mirror stale again.
+    store.getState().setView({ layer: 1 });
+    tick();
+    sync.stop();
+    tasks.splice(0).forEach((f) => f());
+    expect(m.getState().view.layer).toBe(0);
+    sync.start();
+    tick();
+    tasks.splice(0).forEach((f) => f());
+    expect(m.getState().view.layer).toBe(1);
   });
 });

@@ -2,10 +2,12 @@ import { useMemo, useState, type KeyboardEvent, type MouseEvent, type ReactNode 
 import { usePlotPointer } from '../common/usePlotPointer';
 import { svgSize } from '../common/plotFit';
 import { PlotTooltip } from '../common/PlotTooltip';
+import { dotsPath } from './dots';
 import { formatNumber, nearestPoint, scatterScales, type Margins, type ScatterPoint } from './inspectorMath';
 
 const MARGIN: Margins = { top: 8, right: 10, bottom: 30, left: 50 };
 const HIT_RADIUS = 12;
+const DOT_RADIUS = 2.6;
 
 export interface StatScatterProps {
   /** For the read-out: "mean" or "variance". */
@@ -42,6 +44,8 @@ export function StatScatter({ stat, batchName, runningName, xLabel, yLabel, poin
   const [x0, x1] = s.x.range() as [number, number];
   const [y0, y1] = s.y.range() as [number, number];
   const [tip, setTip] = useState<ScatterPoint | null>(null);
+  // One path for all the dots (dots.ts says why), rebuilt only when the probe or the size changes, not on hover.
+  const dots = useMemo(() => dotsPath(points, s.x, s.y, DOT_RADIUS), [points, s]);
 
   const pick = (e: MouseEvent<SVGRectElement>) => {
     const r = e.currentTarget.ownerSVGElement!.getBoundingClientRect();
@@ -118,11 +122,7 @@ export function StatScatter({ stat, batchName, runningName, xLabel, yLabel, poin
             no finite values
           </text>
         )}
-        <g fill={color} fillOpacity={0.7}>
-          {points.map((p) => (
-            <circle key={p.unit} cx={s.x(p.x)} cy={s.y(p.y)} r={2.6} />
-          ))}
-        </g>
+        <path className="inspector-dots" d={dots} fill={color} fillOpacity={0.7} />
         {hov && <circle className="inspector-hover-ring" cx={s.x(hov.x)} cy={s.y(hov.y)} r={5.5} />}
         {sel && <circle className="inspector-selected-ring" cx={s.x(sel.x)} cy={s.y(sel.y)} r={5.5} />}
         <rect

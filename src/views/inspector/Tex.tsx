@@ -20,6 +20,23 @@ if (typeof requestIdleCallback === 'function') requestIdleCallback(ask, { timeou
 else setTimeout(ask, 1000);
 
 /**
+ * Typeset strings, kept: the inspector's formulas are the same on every probe and its numbers often repeat (a unit
+ * clicked back to, a pass switched back), and typesetting them took 1–11 ms of each redraw in a profile. Bounded: numbers change with
+ * every probe, so a long run would otherwise keep them all.
+ */
+const typeset = new Map<string, string>();
+const TYPESET_KEPT = 1000;
+function typesetHtml(k: Katex, tex: string): string {
+  let html = typeset.get(tex);
+  if (html === undefined) {
+    html = k.renderToString(tex, { throwOnError: false });
+    if (typeset.size >= TYPESET_KEPT) typeset.clear();
+    typeset.set(tex, html);
+  }
+  return html;
+}
+
+/**
  * Inline TeX typeset by KaTeX. The strings are our own (built in inspectorMath.ts from numbers), never user input,
  * so setting the rendered HTML is safe; throwOnError: false shows a bad string in red instead of throwing. Until KaTeX
  * has loaded (rarely seen: see above) the span holds the TeX source, in the same place.
@@ -37,7 +54,7 @@ export function Tex({ tex, className }: { tex: string; className?: string }) {
       live = false;
     };
   }, [typesetter]);
-  const html = useMemo(() => (typesetter ? typesetter.renderToString(tex, { throwOnError: false }) : null), [typesetter, tex]);
+  const html = useMemo(() => (typesetter ? typesetHtml(typesetter, tex) : null), [typesetter, tex]);
   const name = className ? `tex ${className}` : 'tex';
   return html === null ? <span className={name}>{tex}</span> : <span className={name} dangerouslySetInnerHTML={{ __html: html }} />;
 }
