@@ -285,7 +285,7 @@ describe('the kernels', () => {
     }
   });
 
-  it('gemm_sparse_a gives the dense gemm\'s result bit for bit on mostly-zero rows, and falls back on a non-finite B', () => {
+  it('gemm_sparse_a and gemm_csr give the dense gemm\'s result bit for bit on mostly-zero rows; a non-finite B falls back or is declined', () => {
     let seed = 7;
     const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     for (const [M, K, N] of [[1, 1, 1], [60, 784, 100], [7, 13, 11], [4, 9, 8], [33, 100, 10], [5, 3, 19], [3, 20, 17]] as const) {
@@ -303,6 +303,20 @@ describe('the kernels', () => {
       k.k.gemm(pa, pb, dense, M, K, N, 0);
       k.k.gemm_sparse_a(pa, pb, sparse, M, K, N, idx, val);
       expect(Array.from(k.f32(sparse, M * N)), `${M}×${K}×${N}`).toEqual(Array.from(k.f32(dense, M * N)));
+      // The same rows laid out once (csr_build) and multiplied from a later row on, as the probes read the test set.
+      const rowptr = k.alloc(M + 1);
+      const ks = k.alloc(M * K);
+      const vals = k.alloc(M * K);
+      expect(k.k.csr_build(pa, M, K, rowptr, ks, vals), 'nonzeros').toBe(a.filter((v) => v !== 0).length);
+      const from = M > 1 ? 1 : 0;
+      const csr = k.alloc(M * N);
+      expect(k.k.gemm_csr(rowptr + 4 * from, ks, vals, pb, csr, M - from, K, N)).toBe(1);
+      expect(Array.from(k.f32(csr, (M - from) * N)), `${M}×${K}×${N} from csr_build's rows`).toEqual(Array.from(k.f32(dense + 4 * from * N, (M - from) * N)));
+      k.f32(pb, 1)[0] = NaN;
+      k.f32(csr, 1)[0] = 7;
+      expect(k.k.gemm_csr(rowptr, ks, vals, pb, csr, M, K, N), 'declines a non-finite B').toBe(0);
+      expect(k.f32(csr, 1)[0], 'and writes nothing').toBe(7);
+      k.f32(pb, 1)[0] = b[0]!;
       // 0·∞ is NaN in the dense product: with a non-finite weight the sparse one must give the same.
       for (const bad of [Infinity, NaN]) {
         k.f32(pb, 1)[0] = bad;

@@ -272,6 +272,67 @@ EXPORT(gemm_sparse_a) void gemm_sparse_a(const float* A, const float* B, float* 
   }
 }
 
+// The nonzeros of A[M,K], row by row, for gemm_csr: row i's are entries rowptr[i] … rowptr[i+1] − 1 of k (their
+// columns, ascending) and val. Returns their count. The test set is laid out so once (net.ts, ResidentInputs): on
+// MNIST, gathering each row's nonzeros again at every probe was half of gemm_sparse_a's time (a branch per pixel
+// that no predictor can guess).
+EXPORT(csr_build) int csr_build(const float* A, int M, int K, int* rowptr, int* k_out, float* val) {
+  int n = 0;
+  for (int i = 0; i < M; i++) {
+    rowptr[i] = n;
+    const float* a = A + i * K;
+    for (int k = 0; k < K; k++)
+      if (a[k] != 0.0f) {
+        k_out[n] = k;
+        val[n] = a[k];
+        n++;
+      }
+  }
+  rowptr[M] = n;
+  return n;
+}
+
+// C[M,N] = A·B for the M rows of A that csr_build laid out (rowptr points at the first of them: its offsets index
+// the whole k and val arrays). The products and their order are gemm_sparse_a's, so the result is the dense gemm's
+// bit for bit; and like gemm_sparse_a it needs a finite B: with ±∞ or NaN in B it returns 0 and does nothing (the
+// caller takes the dense rows), else 1.
+EXPORT(gemm_csr) int gemm_csr(const int* rowptr, const int* k_in, const float* val_in, const float* B, float* C, int M, int K, int N) {
+  if (!all_finite(B, K * N)) return 0;
+  for (int i = 0; i < M; i++) {
+    const int* ks = k_in + rowptr[i];
+    const float* val = val_in + rowptr[i];
+    const int nnz = rowptr[i + 1] - rowptr[i];
+    float* c = C + i * N;
+    int j = 0;
+    for (; j + 16 <= N; j += 16) {
+      v128_t c0 = wasm_f32x4_splat(0), c1 = wasm_f32x4_splat(0), c2 = wasm_f32x4_splat(0), c3 = wasm_f32x4_splat(0);
+      for (int t = 0; t < nnz; t++) {
+        const float* b = B + ks[t] * N + j;
+        v128_t x = wasm_f32x4_splat(val[t]);
+        c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(x, wasm_v128_load(b)));
+        c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x, wasm_v128_load(b + 4)));
+        c2 = wasm_f32x4_add(c2, wasm_f32x4_mul(x, wasm_v128_load(b + 8)));
+        c3 = wasm_f32x4_add(c3, wasm_f32x4_mul(x, wasm_v128_load(b + 12)));
+      }
+      wasm_v128_store(c + j, c0);
+      wasm_v128_store(c + j + 4, c1);
+      wasm_v128_store(c + j + 8, c2);
+      wasm_v128_store(c + j + 12, c3);
+    }
+    for (; j + 4 <= N; j += 4) {
+      v128_t c0 = wasm_f32x4_splat(0);
+      for (int t = 0; t < nnz; t++) c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(wasm_f32x4_splat(val[t]), wasm_v128_load(B + ks[t] * N + j)));
+      wasm_v128_store(c + j, c0);
+    }
+    for (; j < N; j++) {
+      float s = 0;
+      for (int t = 0; t < nnz; t++) s += val[t] * B[ks[t] * N + j];
+      c[j] = s;
+    }
+  }
+  return 1;
+}
+
 // T[C,R] = A[R,C]ᵀ, in 8×8 tiles so both sides stay in cache.
 EXPORT(transpose) void transpose(const float* A, float* T, int R, int C) {
   for (int r0 = 0; r0 < R; r0 += 8) {

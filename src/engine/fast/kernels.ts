@@ -12,6 +12,10 @@ export interface KernelExports {
   tanh_f32(x: number): number;
   gemm(a: number, b: number, c: number, m: number, k: number, n: number, accumulate: number): void;
   gemm_sparse_a(a: number, b: number, c: number, m: number, k: number, n: number, idx: number, val: number): void;
+  /** A's nonzeros row by row (rowptr [M+1], k and val [nonzeros]); returns their count. */
+  csr_build(a: number, m: number, k: number, rowptr: number, kOut: number, val: number): number;
+  /** gemm_sparse_a from csr_build's rows, bit for bit; 0 (and nothing done) where B is not finite. */
+  gemm_csr(rowptr: number, kIn: number, val: number, b: number, c: number, m: number, k: number, n: number): number;
   transpose(a: number, t: number, rows: number, cols: number): void;
   add_bias(y: number, b: number, rows: number, cols: number): void;
   col_sum(x: number, out: number, rows: number, cols: number): void;
@@ -36,12 +40,15 @@ export interface KernelExports {
   summarize_distributions(z: number, samples: number, units: number, bins: number, range32: number, width32: number, plan: number, weights: number, ws: number, out: number): void;
 }
 
+let decoded: Uint8Array<ArrayBuffer> | null = null;
+/** The binary, decoded from base64 once (validated, then compiled: not decoded for each). */
 function wasmBytes(): Uint8Array<ArrayBuffer> {
+  if (decoded) return decoded;
   const text = atob(KERNELS_WASM_BASE64);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   if (bytes.length !== KERNELS_WASM_BYTES) throw new Error(`the fast kernels' binary is ${bytes.length} bytes, expected ${KERNELS_WASM_BYTES}`);
-  return bytes;
+  return (decoded = bytes);
 }
 
 let compiled: WebAssembly.Module | null = null;
@@ -57,6 +64,8 @@ export async function preloadKernels(): Promise<void> {
 
 /** Whether this environment can run the kernels (WebAssembly with 128-bit SIMD). */
 export function kernelsSupported(): boolean {
+  // A module that compiled is valid: no second pass over its bytes.
+  if (supported === null && compiled) supported = true;
   if (supported === null) {
     try {
       supported = typeof WebAssembly === 'object' && WebAssembly.validate(wasmBytes());

@@ -151,6 +151,8 @@ const probeBuffers = new WeakMap<FastKernels, ProbeBuffers>();
 interface ResidentInputs {
   readonly source: Float32Array;
   readonly ptr: number;
+  /** Its nonzeros row by row (csr_build), laid out the first time a sparse first layer reads it. */
+  csr: { readonly features: number; readonly rowptr: number; readonly k: number; readonly val: number } | null;
 }
 const residentInputs = new WeakMap<FastKernels, ResidentInputs>();
 
@@ -494,11 +496,35 @@ export class FastNet {
   private gemmInput(i: number, a: number, b: number, c: number, m: number, kk: number, n: number): void {
     const { k } = this.kernels;
     if (i === 0 && this.sparseInput) {
+      const csr = this.residentRows(a, kk);
+      if (csr && k.gemm_csr(csr.rowptr, csr.k, csr.val, b, c, m, kk, n)) return;
       const scratch = this.sparseScratch(kk);
       k.gemm_sparse_a(a, b, c, m, kk, n, scratch.idx, scratch.val);
     } else {
       k.gemm(a, b, c, m, kk, n, 0);
     }
+  }
+
+  /**
+   * The resident data's nonzeros from the row at `a` on (its rowptr moved to that row, for gemm_csr), when `a` points
+   * at a row of the resident data of `features` values per row; null for any other input (a training batch, a
+   * transpose). Laid out on first use: one pass over the data to count, one in the module to fill.
+   */
+  private residentRows(a: number, features: number): { rowptr: number; k: number; val: number } | null {
+    const r = residentInputs.get(this.kernels);
+    if (!r || r.source.length % features !== 0) return null;
+    const offset = a - r.ptr;
+    if (offset < 0 || offset >= 4 * r.source.length || offset % (4 * features) !== 0) return null;
+    if (r.csr?.features !== features) {
+      let nonzeros = 0;
+      for (const v of r.source) if (v !== 0) nonzeros++;
+      const rows = r.source.length / features;
+      const kernels = this.kernels;
+      const csr = { features, rowptr: kernels.alloc(rows + 1), k: kernels.alloc(nonzeros), val: kernels.alloc(nonzeros) };
+      kernels.k.csr_build(r.ptr, rows, features, csr.rowptr, csr.k, csr.val);
+      r.csr = csr;
+    }
+    return { rowptr: r.csr.rowptr + offset / features, k: r.csr.k, val: r.csr.val };
   }
 
   /** gemm_sparse_a's scratch for rows of `k` entries (the step's buffers, or larger ones for a long probe pass). */
@@ -921,7 +947,7 @@ export class FastNet {
     if (residentInputs.get(this.kernels)?.source === xs) return;
     const ptr = this.kernels.alloc(xs.length);
     this.kernels.f32(ptr, xs.length).set(xs);
-    residentInputs.set(this.kernels, { source: xs, ptr });
+    residentInputs.set(this.kernels, { source: xs, ptr, csr: null });
   }
 
   /** A pointer to the examples `xs` in the module's memory: where they lie if resident, else copied into pb.x. */
