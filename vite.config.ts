@@ -1,4 +1,5 @@
 /// <reference types="vitest/config" />
+import path from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
@@ -68,12 +69,66 @@ function preloadDynamicImports(moduleSuffixes: string[]): Plugin {
   };
 }
 
+/**
+ * What `<link rel="modulepreload">` does for the page, for a module worker, which has no <head>: the worker entry
+ * named here asks, as it starts, for the chunks that the module it imports dynamically imports statically (and so on),
+ * together with that module's own chunk, instead of one round trip after another as each chunk is parsed (the
+ * training worker's session waited some 200 ms for a 40-kB chunk of TensorFlow.js's). Only chunks that import neither
+ * the dynamic module nor the entry are asked for: they evaluate first in either order. A failure is left to the real
+ * import, which reports it. Build only (the dev server bundles no worker).
+ */
+function preloadWorkerImports(entries: Record<string, string>): Plugin {
+  return {
+    name: 'batchnorm-explorer:preload-worker-imports',
+    generateBundle(_options, bundle) {
+      const chunks = new Map(
+        Object.values(bundle)
+          .filter((c) => c.type === 'chunk')
+          .map((c) => [c.fileName, c]),
+      );
+      const staticClosure = (fileName: string): Set<string> => {
+        const seen = new Set<string>();
+        const visit = (f: string) => {
+          for (const next of chunks.get(f)?.imports ?? []) {
+            if (seen.has(next)) continue;
+            seen.add(next);
+            visit(next);
+          }
+        };
+        visit(fileName);
+        return seen;
+      };
+      for (const entry of chunks.values()) {
+        const target = Object.entries(entries).find(([from]) => entry.isEntry && entry.facadeModuleId?.endsWith(from))?.[1];
+        const dynamic = target && entry.dynamicImports.find((f) => chunks.get(f)?.facadeModuleId?.endsWith(target));
+        if (!dynamic) continue;
+        const own = staticClosure(entry.fileName);
+        const early = [...staticClosure(dynamic)].filter((f) => {
+          if (f === entry.fileName || own.has(f)) return false;
+          const needs = staticClosure(f);
+          return !needs.has(dynamic) && !needs.has(entry.fileName);
+        });
+        if (early.length === 0) continue;
+        const dir = path.posix.dirname(entry.fileName);
+        const specifiers = early.map((f) => `./${path.posix.relative(dir, f)}`);
+        // On the entry's first line, so that its source map needs only one more line.
+        entry.code = `for(const f of ${JSON.stringify(specifiers)})import(f).catch(()=>{});\n${entry.code}`;
+        // Vite writes a worker's source map from its chunk's map, after this hook.
+        if (entry.map) entry.map.mappings = `;${entry.map.mappings}`;
+      }
+    },
+  };
+}
+
 export default defineConfig({
   // Relative base: every URL in the build is relative to the page or to the file that asks for it, so dist/
   // works copied to any static host under any sub-path (https://example.org/course/bn/).
   base: './',
   plugins: [react(), cspMetaTag(csp), preloadDynamicImports(['/src/labSession.ts'])],
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    plugins: () => [preloadWorkerImports({ '/src/worker/training.worker.ts': '/src/worker/trainingSession.ts' })],
+  },
   preview: { port: 4173, strictPort: true, headers: { 'Content-Security-Policy': csp } },
   server: { port: 5173 },
   build: {
@@ -83,7 +138,15 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     chunkSizeWarningLimit: 2000,
     // Two pages: the lab, and the article beside it (no engine, no worker). The CSP plugin writes its meta tag into both.
-    rollupOptions: { input: { main: 'index.html', article: 'article.html' } },
+    rollupOptions: {
+      input: { main: 'index.html', article: 'article.html' },
+      // The training worker's session imports the WebAssembly backend statically on purpose (trainingSession.ts); the
+      // engine's dynamic import of it stays for Node and the other workers. (Worker bundles log through this too.)
+      onLog(level, log, handler) {
+        if (log.code === 'INEFFECTIVE_DYNAMIC_IMPORT' && log.message.includes('tfjs-backend-wasm') && log.message.includes('trainingSession')) return;
+        handler(level, log);
+      },
+    },
   },
   test: {
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'scripts/**/*.test.ts'],

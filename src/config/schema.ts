@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { armGroups, armName, DEFAULT_GROUPS, defaultGroups, groupChoices, hiddenWidths, type ModelShape } from './arms';
 
 /**
  * ExperimentConfig: everything that determines a run. One schema validates the share link, the CLI's input
@@ -41,43 +42,8 @@ export function trainExamples(dataset: (typeof DATASETS)[number]): number {
 /** The strongest noise an arm may inject after batch norm: shifts up to ±5, scales from 1/6 to 6. */
 export const BN_NOISE_MAX = 5;
 
-/**
- * Group norm's group count when a group-norm arm does not set its own: the largest valid count up to this. Wu & He
- * (2018) default to 32 groups on ResNets of 64 channels and more; the lab's layers are 16 channels or 100 units, where
- * 4 groups keep 4 channels or 25 units in each. Part of what a link means: changing it changes old links' runs.
- */
-export const DEFAULT_GROUPS = 4;
-
-/** What the group count depends on: the kind of network and its hidden layers' widths. */
-type ModelShape = Pick<ExperimentConfig['model'], 'kind' | 'depth' | 'width'>;
-
-/** The units (MLP) or channels (CNN) of each hidden layer, in order: every layer is model.width wide. */
-export function hiddenWidths(model: Pick<ModelShape, 'depth' | 'width'>): number[] {
-  return Array.from({ length: model.depth }, () => model.width);
-}
-
-/**
- * The group counts a group-norm arm may use on this network: those that divide every hidden layer's width. On a dense
- * layer a group needs at least two units (one unit per group is normalized to x̂ = 0, so the layer would output β
- * whatever its input); a convolution's groups also span height and width, so one channel per group (instance norm)
- * is allowed there.
- */
-export function groupChoices(model: ModelShape): number[] {
-  const widths = hiddenWidths(model);
-  const out: number[] = [];
-  // 1 always qualifies: every width is at least 2.
-  for (let g = 1; g <= Math.min(...widths); g++) {
-    if (widths.every((w) => w % g === 0 && (model.kind === 'cnn' || w / g >= 2))) out.push(g);
-  }
-  return out;
-}
-
-/** The group count of a group-norm arm that sets none: the largest valid one up to DEFAULT_GROUPS. */
-export function defaultGroups(model: ModelShape): number {
-  return groupChoices(model)
-    .filter((g) => g <= DEFAULT_GROUPS)
-    .reduce((a, b) => Math.max(a, b), 1);
-}
+// The pure helpers (group counts, arm names) live in arms.ts, free of zod, for the engine: re-exported here.
+export { armGroups, armName, DEFAULT_GROUPS, defaultGroups, groupChoices, hiddenWidths };
 
 export const armSchema = z.strictObject({
   /** Shown in legends; defaults to a name derived from the settings ("BN", "plain"). */
@@ -341,27 +307,4 @@ export function parseConfig(input: unknown): ExperimentConfig {
   const result = configSchema.safeParse(input);
   if (!result.success) throw new ConfigError(describeIssues(result.error.issues));
   return result.data;
-}
-
-/** The legend name of an arm: its label, else what makes it differ. */
-export function armName(arm: ArmConfig, config: ExperimentConfig): string {
-  if (arm.label) return arm.label;
-  const base = ARM_BASE_NAMES[arm.norm];
-  // A group-norm arm is "GN" at the default count, and says its own count otherwise ("GN 2 groups").
-  const g = armGroups(arm, config);
-  const groups = g !== null && g !== defaultGroups(config.model) ? ` ${g} group${g === 1 ? '' : 's'}` : '';
-  const lr = arm.learningRate !== undefined && arm.learningRate !== config.optimizer.learningRate ? ` lr ${arm.learningRate}` : '';
-  const scale = arm.initScale !== undefined && arm.initScale !== config.init.scale ? ` ${config.init.scheme === 'gaussian' ? 'std' : 'gain'} ${arm.initScale}` : '';
-  const place = arm.norm !== 'none' && arm.placement !== undefined && arm.placement !== config.normalization.placement ? ` ${arm.placement}` : '';
-  const noise = arm.norm === 'batch' && arm.noise ? ` + noise ${arm.noise}` : '';
-  return base + groups + noise + place + lr + scale;
-}
-
-/** The short names arms start from. */
-const ARM_BASE_NAMES: Record<NormKind, string> = { none: 'plain', batch: 'BN', layer: 'LN', group: 'GN' };
-
-/** The number of groups a group-norm arm normalizes with (its own, or the default for the network); null for other arms. */
-export function armGroups(arm: ArmConfig, config: Pick<ExperimentConfig, 'model'>): number | null {
-  if (arm.norm !== 'group') return null;
-  return arm.groups ?? defaultGroups(config.model);
 }

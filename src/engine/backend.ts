@@ -18,13 +18,25 @@ export interface BackendOptions {
 
 const loaded = new Set<BackendName>();
 
+type WasmModule = typeof import('@tensorflow/tfjs-backend-wasm');
+let bundledWasm: WasmModule | null = null;
+
+/**
+ * The WebAssembly backend's module, where the caller's own code includes it (the training worker's session does, so
+ * that its first run needs no more downloads than the binary): taken instead of the dynamic import, which a bundler
+ * then leaves as a small chunk of its own, one more round trip on the way to the first run.
+ */
+export function provideWasmBackend(module: WasmModule): void {
+  bundledWasm = module;
+}
+
 /** Imports a backend's module on demand, so Node never loads WebGL and the page loads only what it uses. */
 async function register(name: BackendName, opts: BackendOptions): Promise<void> {
   if (loaded.has(name)) return;
   if (name === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
   if (name === 'webgl') await import('@tensorflow/tfjs-backend-webgl');
   if (name === 'wasm') {
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    const wasm = bundledWasm ?? (await import('@tensorflow/tfjs-backend-wasm'));
     if (opts.wasmPaths) wasm.setWasmPaths(opts.wasmPaths as never);
   }
   loaded.add(name);

@@ -88,6 +88,22 @@ describe('the session client', () => {
     expect(events.filter((e) => e.type === 'error')).toEqual([]);
   });
 
+  it('hands a run’s ready to the page together with the message after it (its first probe), or on its own if none comes', async () => {
+    const worker = fakeWorker();
+    const events: SessionEvent[] = [];
+    createSessionClient((e) => events.push(e), { startWorker: () => worker, memory: null });
+    const first: SessionEvent = { type: 'progress', runId: 1, step: 0, playing: false, stepsPerSecond: 0 };
+    worker.answer(ready(1));
+    expect(events).toEqual([]);
+    worker.answer(first);
+    expect(events).toEqual([ready(1), first]);
+    // Nothing after it: it is not kept back for long.
+    worker.answer(ready(2));
+    const t0 = Date.now();
+    while (events.length < 3 && Date.now() - t0 < 60_000) await flush();
+    expect(events.at(-1)).toEqual(ready(2));
+  });
+
   it('once the worker has built a run, its failure is the run’s error, tagged with that run', async () => {
     const worker = fakeWorker();
     const main = fakeMainThread();

@@ -120,6 +120,9 @@ export function createSessionClient(onEvent: (e: SessionEvent) => void, opts: Se
   return client;
 }
 
+/** The longest a run's 'ready' waits for its first probe (inWorker): they are posted together, so this is a safety. */
+const READY_HOLD_MS = 250;
+
 /**
  * The session in a worker. Until the worker's first run is ready, the commands sent are kept (merged as the
  * session merges them), so that if the worker fails they can be replayed on the main thread; after that a
@@ -129,11 +132,30 @@ function inWorker(worker: WorkerLike, deliver: (e: SessionMessage) => void, fail
   let proven = false;
   let dead = false;
   const sent: Command[] = [];
+  // A run's 'ready' waits for the message after it, the run's first probe (the session posts the two back to back), so
+  // that both reach the page in one task and its first frame draws the run with its first picture. Delivered apart, a
+  // frame came in between that drew the run without it while the probe waited (some 100 ms on the way to the first
+  // chart). A timer delivers it should nothing follow.
+  let held: SessionMessage | null = null;
+  let holding: ReturnType<typeof setTimeout> | undefined;
+  const release = () => {
+    if (!held) return;
+    const e = held;
+    held = null;
+    clearTimeout(holding);
+    deliver(e);
+  };
   worker.onmessage = (e) => {
     if (dead) return;
     if (e.data.type === 'ready' && !proven) {
       proven = true;
       sent.length = 0;
+    }
+    release();
+    if (e.data.type === 'ready') {
+      held = e.data;
+      holding = setTimeout(release, READY_HOLD_MS);
+      return;
     }
     deliver(e.data);
   };
@@ -141,6 +163,7 @@ function inWorker(worker: WorkerLike, deliver: (e: SessionMessage) => void, fail
     // Handled here: the page says what happened, the console need not.
     e.preventDefault();
     if (dead) return;
+    release();
     // A script that does not load gives an event with no message.
     const why = e.message || 'its script did not load';
     if (proven) {
@@ -156,7 +179,10 @@ function inWorker(worker: WorkerLike, deliver: (e: SessionMessage) => void, fail
       if (!proven) enqueueCommand(sent, cmd);
       worker.postMessage(cmd);
     },
-    dispose: () => worker.terminate(),
+    dispose: () => {
+      clearTimeout(holding);
+      worker.terminate();
+    },
   };
 }
 

@@ -207,6 +207,33 @@ describe('training session (the worker’s side of the protocol)', () => {
     expect(Math.max(...after.map((e) => (e.type === 'progress' ? e.step : e.type === 'probe' ? e.snapshot.step : 0)))).toBe(10);
   });
 
+  it('takes the digits’ bytes downloaded ahead (the worker’s entry) instead of downloading them; a failed one is reported, with the file, and Reset downloads anew', async () => {
+    let downloads = 0;
+    const { s, events, until, readies, errors } = session(async () => {
+      downloads++;
+      return readMnistBytes();
+    });
+    s.fetchedAhead(readMnistBytes());
+    s.handle({ type: 'configure', config: mnist, backend: 'cpu' });
+    await until(() => events.some((e) => e.type === 'probe'), 'the first probe');
+    expect(downloads).toBe(0);
+
+    const failed = session(async () => {
+      downloads++;
+      return readMnistBytes();
+    });
+    failed.s.fetchedAhead(Promise.reject(new TypeError('Failed to fetch')));
+    // Failed before any load took it: reported by the load, not as an unhandled rejection meanwhile.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    failed.s.handle({ type: 'configure', config: mnist, backend: 'cpu' });
+    await failed.until(() => failed.errors().length === 1, 'the error');
+    expect(failed.errors()[0]!.message).toMatch(/MNIST digits \(mnist\.bin\): Failed to fetch/);
+    failed.s.handle({ type: 'reset' });
+    await failed.until(() => failed.readies().length === 1, 'the run');
+    expect(downloads).toBe(1);
+    expect([readies().length, errors().length]).toEqual([1, 0]);
+  });
+
   it('Reset retries a download that failed, whose error names the file; later seed and network changes need no download', async () => {
     const net = { offline: true, downloads: 0 };
     const { s, events, until, readies, errors } = session(async () => {

@@ -16,7 +16,6 @@ import {
 } from '../engine/backendPlan';
 import { timeBackends } from '../engine/backendTiming';
 import { DatasetLoader } from '../engine/data/load';
-import type { ParsedMnist } from '../engine/data/mnist';
 import type { Dataset } from '../engine/data/types';
 import { LockstepTrainer } from '../engine/trainer';
 import { enqueueCommand, rebuildWaiting } from './commandQueue';
@@ -93,6 +92,20 @@ type StartPlan = (BackendPlan & { named: false }) | { name: BackendName; named: 
 /** Lets messages (and, on the main thread, input and rendering) that are already waiting in the event loop in. */
 const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
+let kernelsCompiled: Promise<void> | null = null;
+/**
+ * The fast path's module, compiled once (asynchronously: a page's main thread may not compile it synchronously), and
+ * begun as the session is made: the compiler's threads work while the digits and the backend load, not after them
+ * on the way to the first run. A compile that fails is tried again by the next run's build; meanwhile the trainer
+ * stays on tfjs.
+ */
+function compileKernels(): Promise<void> {
+  kernelsCompiled ??= preloadKernels().catch(() => {
+    kernelsCompiled = null;
+  });
+  return kernelsCompiled;
+}
+
 /**
  * A training session: owns one LockstepTrainer and runs it on its own clock in small time slices, probing on the
  * configuration's schedule. The same class runs inside the Web Worker and, as the fallback, on the main thread.
@@ -119,6 +132,8 @@ export class TrainingSession {
   private timingDue: string | null = null;
   private timingTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly data: DatasetLoader;
+  /** The digits' bytes downloaded ahead (fetchedAhead), until the first load of the digits takes them. */
+  private mnistAhead: Promise<Uint8Array> | null = null;
   /** The dataset of the run being built or trained (the background timing trains on it too). */
   private dataset: Dataset | null = null;
   private pending: Command[] = [];
@@ -133,13 +148,24 @@ export class TrainingSession {
   private busy: Promise<void> = Promise.resolve();
 
   constructor(private readonly host: SessionHost) {
-    this.data = new DatasetLoader(() => this.host.fetchMnist());
+    this.data = new DatasetLoader(() => {
+      const ahead = this.mnistAhead;
+      this.mnistAhead = null;
+      return ahead ?? this.host.fetchMnist();
+    });
     this.gpu = host.gpu ?? WEBGL;
+    void compileKernels();
   }
 
-  /** The MNIST file, already being read ahead of the first configure (the worker's entry): the first load takes it. */
-  readDigitsAhead(file: Promise<ParsedMnist>): void {
-    this.data.readAhead(file);
+  /**
+   * The MNIST file's bytes, already downloading ahead of the first configure (the worker's entry): the first load of
+   * the digits decodes these instead of downloading them again (a failed download is that load's error; the next
+   * load downloads anew).
+   */
+  fetchedAhead(bytes: Promise<Uint8Array>): void {
+    // Its failure is the taking load's to report: not an unhandled rejection meanwhile.
+    bytes.catch(() => undefined);
+    this.mnistAhead = bytes;
   }
 
   /**
@@ -233,10 +259,10 @@ export class TrainingSession {
   }
 
   /**
-   * The data and the backend together (the wasm binary downloads and compiles while the digits do), then the run.
-   * The backend is the one a configure named, if any; else the one planned for this device and kind of network
-   * (planBackend): WebAssembly at once, unless WebGL was measured clearly faster here. Every step is done again after
-   * a failure, so a configure or reset after one starts over where it failed.
+   * The data and the backend together (the wasm binary downloads and compiles while the digits are decoded), then
+   * the run. The backend is the one a configure named, if any; else the one planned for this device and kind of
+   * network (planBackend): WebAssembly at once, unless WebGL was measured clearly faster here. Every step is done again
+   * after a failure, so a configure or reset after one starts over where it failed.
    */
   private async setUp(): Promise<void> {
     if (!this.config) return;
@@ -245,12 +271,17 @@ export class TrainingSession {
     if (this.superseded()) return;
     // The run these phases lead to is the next one: rebuild() numbers it.
     const runId = this.runId + 1;
-    // The first plan reads the renderer (some 13 ms of this thread): the download is under way by then.
-    const first = this.backend === null ? this.loadData(runId) : null;
     const plan = this.plan();
     if (!this.backend || plan.name !== this.backend.name) {
-      const data = first ?? this.loadData(runId);
+      // The backend first: its binary downloads and compiles off this thread, so it is asked for before the digits
+      // are decoded on it (some 200 ms). Decoded first, they held the binary's request back by as much, on the way to
+      // the first chart. (The worker's entry downloaded the digits already; elsewhere their download starts a moment
+      // later, after this thread's turn.)
       const starting = this.startBackend(plan);
+      // Awaited below; handled now, so that a failure during the turn is not reported as unhandled meanwhile.
+      starting.catch(() => undefined);
+      await yieldToEvents();
+      const data = this.loadData(runId);
       try {
         await data;
       } catch (e) {
@@ -364,9 +395,9 @@ export class TrainingSession {
     const data = await this.loadData(this.runId);
     if (this.superseded()) return;
     this.status(this.runId, { phase: 'build' });
-    // The fast path's module compiles asynchronously once (a page's main thread may not compile it synchronously);
-    // where it cannot, the trainer stays on tfjs.
-    await preloadKernels().catch(() => undefined);
+    // The fast path's module, compiled since the session began (compileKernels); where it cannot be, the trainer
+    // stays on tfjs.
+    await compileKernels();
     if (this.superseded()) return;
     const trainer = new LockstepTrainer(this.config, data);
     // Building and the first probe take a while (every arm's weights; a forward pass of the test set): a change

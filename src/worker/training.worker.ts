@@ -1,11 +1,11 @@
 /// <reference lib="webworker" />
 // The training worker's entry, a few kB on purpose. It runs as soon as its own script has arrived, and from there asks
 // at once for the digits, when its name says the run will train on them (headStart.ts), and for the session's code
-// (TensorFlow.js and the engine); the digits are read while that code downloads. Before, the digits were asked for
-// only once the page had decoded the link and sent the run. The WebAssembly backend's code is left for the session to
-// ask for: asked for here too, it slowed the session's own code (the server compresses each script as it sends it),
-// and the first chart with it (measured: 150 ms later on a busy machine).
-import { readMnist } from '../engine/data/load';
+// (TensorFlow.js, its WebAssembly backend and the engine; the build asks for the chunks that code imports at the same
+// time: vite.config.ts). Before, the digits were asked for only once the page had decoded the link and sent the run.
+// The digits are only downloaded here, not decoded: decoding them (gunzip, then every pixel scaled) takes this thread
+// for some 200 ms, which, done as soon as they arrived, held back the session's code behind it; the session decodes
+// them once it has asked for the backend's binary, which then downloads and compiles meanwhile (session.ts).
 import { fetchMnistBytes } from '../platform/wasmPaths';
 import { headStartOf } from './headStart';
 import type { Command } from './protocol';
@@ -15,10 +15,10 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 // Start-up marks (named `startup:`), for a profile of the way to the first chart (a DevTools trace shows them).
 performance.mark('startup:worker-entry');
 
-const digits = headStartOf(scope.name).digits ? readMnist(fetchMnistBytes) : null;
+const digits = headStartOf(scope.name).digits ? fetchMnistBytes() : null;
 // Its failure is reported, with the file's name, by the session's load that takes it.
 digits?.then(
-  () => performance.mark('startup:digits-read'),
+  () => performance.mark('startup:digits-fetched'),
   () => undefined,
 );
 
