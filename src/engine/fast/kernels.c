@@ -220,6 +220,37 @@ static int all_finite(const float* x, int n) {
   return 1;
 }
 
+// One row of a sparse product: c[0..N) = Σ_t val[t]·B[ks[t], ·], over the row's nonzeros in ascending k from +0 (so
+// the dense gemm's sums bit for bit), 16 columns at a time in registers. gemm_sparse_a and gemm_csr share it.
+static inline void sparse_row(const int* ks, const float* val, int nnz, const float* B, float* c, int N) {
+  int j = 0;
+  for (; j + 16 <= N; j += 16) {
+    v128_t c0 = wasm_f32x4_splat(0), c1 = wasm_f32x4_splat(0), c2 = wasm_f32x4_splat(0), c3 = wasm_f32x4_splat(0);
+    for (int t = 0; t < nnz; t++) {
+      const float* b = B + ks[t] * N + j;
+      v128_t x = wasm_f32x4_splat(val[t]);
+      c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(x, wasm_v128_load(b)));
+      c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x, wasm_v128_load(b + 4)));
+      c2 = wasm_f32x4_add(c2, wasm_f32x4_mul(x, wasm_v128_load(b + 8)));
+      c3 = wasm_f32x4_add(c3, wasm_f32x4_mul(x, wasm_v128_load(b + 12)));
+    }
+    wasm_v128_store(c + j, c0);
+    wasm_v128_store(c + j + 4, c1);
+    wasm_v128_store(c + j + 8, c2);
+    wasm_v128_store(c + j + 12, c3);
+  }
+  for (; j + 4 <= N; j += 4) {
+    v128_t c0 = wasm_f32x4_splat(0);
+    for (int t = 0; t < nnz; t++) c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(wasm_f32x4_splat(val[t]), wasm_v128_load(B + ks[t] * N + j)));
+    wasm_v128_store(c + j, c0);
+  }
+  for (; j < N; j++) {
+    float s = 0;
+    for (int t = 0; t < nnz; t++) s += val[t] * B[ks[t] * N + j];
+    c[j] = s;
+  }
+}
+
 // C[M,N] = A[M,K]·B[K,N] for an A that is mostly zeros (MNIST digits are about four-fifths blank pixels, and so
 // are the rows of their transpose, the first layer's weight gradient): each row's nonzero entries are gathered
 // (into idx and val, K entries of scratch each) and only they are multiplied, in ascending k. The result is the
@@ -237,38 +268,12 @@ EXPORT(gemm_sparse_a) void gemm_sparse_a(const float* A, const float* B, float* 
     for (int k = 0; k < K; k++) {
       float v = a[k];
       if (v != 0.0f) {
-        idx[nnz] = k * N;
+        idx[nnz] = k;
         val[nnz] = v;
         nnz++;
       }
     }
-    float* c = C + i * N;
-    int j = 0;
-    for (; j + 16 <= N; j += 16) {
-      v128_t c0 = wasm_f32x4_splat(0), c1 = wasm_f32x4_splat(0), c2 = wasm_f32x4_splat(0), c3 = wasm_f32x4_splat(0);
-      for (int t = 0; t < nnz; t++) {
-        const float* b = B + idx[t] + j;
-        v128_t x = wasm_f32x4_splat(val[t]);
-        c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(x, wasm_v128_load(b)));
-        c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x, wasm_v128_load(b + 4)));
-        c2 = wasm_f32x4_add(c2, wasm_f32x4_mul(x, wasm_v128_load(b + 8)));
-        c3 = wasm_f32x4_add(c3, wasm_f32x4_mul(x, wasm_v128_load(b + 12)));
-      }
-      wasm_v128_store(c + j, c0);
-      wasm_v128_store(c + j + 4, c1);
-      wasm_v128_store(c + j + 8, c2);
-      wasm_v128_store(c + j + 12, c3);
-    }
-    for (; j + 4 <= N; j += 4) {
-      v128_t c0 = wasm_f32x4_splat(0);
-      for (int t = 0; t < nnz; t++) c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(wasm_f32x4_splat(val[t]), wasm_v128_load(B + idx[t] + j)));
-      wasm_v128_store(c + j, c0);
-    }
-    for (; j < N; j++) {
-      float s = 0;
-      for (int t = 0; t < nnz; t++) s += val[t] * B[idx[t] + j];
-      c[j] = s;
-    }
+    sparse_row(idx, val, nnz, B, C + i * N, N);
   }
 }
 
@@ -302,33 +307,7 @@ EXPORT(gemm_csr) int gemm_csr(const int* rowptr, const int* k_in, const float* v
     const int* ks = k_in + rowptr[i];
     const float* val = val_in + rowptr[i];
     const int nnz = rowptr[i + 1] - rowptr[i];
-    float* c = C + i * N;
-    int j = 0;
-    for (; j + 16 <= N; j += 16) {
-      v128_t c0 = wasm_f32x4_splat(0), c1 = wasm_f32x4_splat(0), c2 = wasm_f32x4_splat(0), c3 = wasm_f32x4_splat(0);
-      for (int t = 0; t < nnz; t++) {
-        const float* b = B + ks[t] * N + j;
-        v128_t x = wasm_f32x4_splat(val[t]);
-        c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(x, wasm_v128_load(b)));
-        c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x, wasm_v128_load(b + 4)));
-        c2 = wasm_f32x4_add(c2, wasm_f32x4_mul(x, wasm_v128_load(b + 8)));
-        c3 = wasm_f32x4_add(c3, wasm_f32x4_mul(x, wasm_v128_load(b + 12)));
-      }
-      wasm_v128_store(c + j, c0);
-      wasm_v128_store(c + j + 4, c1);
-      wasm_v128_store(c + j + 8, c2);
-      wasm_v128_store(c + j + 12, c3);
-    }
-    for (; j + 4 <= N; j += 4) {
-      v128_t c0 = wasm_f32x4_splat(0);
-      for (int t = 0; t < nnz; t++) c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(wasm_f32x4_splat(val[t]), wasm_v128_load(B + ks[t] * N + j)));
-      wasm_v128_store(c + j, c0);
-    }
-    for (; j < N; j++) {
-      float s = 0;
-      for (int t = 0; t < nnz; t++) s += val[t] * B[ks[t] * N + j];
-      c[j] = s;
-    }
+    sparse_row(ks, val, nnz, B, C + i * N, N);
   }
   return 1;
 }
