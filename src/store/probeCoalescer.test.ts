@@ -42,6 +42,26 @@ function setup(interval = 350) {
 }
 
 describe('ProbeCoalescer', () => {
+  it('keeps the probes after one the store throws on, and delivers them at the next flush, in order', () => {
+    const out: number[] = [];
+    const c = manualClock();
+    const coalescer = new ProbeCoalescer((e) => {
+      if (e.type !== 'probe') return;
+      if (e.snapshot.step === 100 && !out.includes(-100)) {
+        out.push(-100);
+        throw new Error('the store failed on this probe');
+      }
+      out.push(e.snapshot.step);
+    }, 350, c.clock);
+    coalescer.push(progress(0, true));
+    coalescer.push(probe(50));
+    for (const s of [100, 150, 200]) coalescer.push(probe(s));
+    expect(() => c.advance(350)).toThrow('the store failed');
+    expect(coalescer.pending, 'the probes after the failed one are still held').toBe(2);
+    coalescer.push(progress(200, false));
+    expect(out).toEqual([50, -100, 150, 200]);
+  });
+
   it('passes every probe through at once while paused or stepping', () => {
     const { out, coalescer } = setup();
     coalescer.push(progress(0, false));

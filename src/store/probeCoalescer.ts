@@ -81,10 +81,10 @@ export class ProbeCoalescer {
       this.timer = null;
     }
     if (this.held.length === 0) return;
-    const held = this.held;
-    this.held = [];
     this.lastDelivered = this.clock.now();
-    for (const e of held) this.deliver(e);
+    // One at a time from the queue: should the store throw on one, the probes after it stay held for the next
+    // flush instead of being dropped with it.
+    while (this.held.length > 0) this.deliver(this.held.shift()!);
   }
 
   /** How many probes are held back (for tests and diagnostics). */
