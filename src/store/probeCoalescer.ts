@@ -92,10 +92,6 @@ export class ProbeCoalescer {
     return this.held.length;
   }
 
-  dispose(): void {
-    this.flush();
-  }
-
   private arm(): void {
     if (this.timer !== null) return;
     const wait = Math.max(0, this.lastDelivered + this.interval - this.clock.now());

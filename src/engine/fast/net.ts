@@ -781,11 +781,12 @@ export class FastNet {
   }
 
   /**
-   * A forward pass for the probes over `rows` examples already in `pb.x`, changing nothing of the arm: batch norm in
-   * inference mode (running averages) or in training mode over these rows (their own statistics, and the noise of
-   * training step `step`, without touching the running averages). The math of model.ts's forward, as `step` does
-   * it. `input` points at the examples ([rows, features], pb.x or the resident data). `onLayer(i, pre, input)` sees each hidden layer's nonlinearity input and the layer's input (pointers into
-   * this module's memory, valid until the next layer). Returns the pointer to the logits.
+   * A forward pass for the probes over `rows` examples at `input` ([rows, features] in this module's memory: pb.x,
+   * or the resident test set's rows, see inputRows), changing nothing of the arm: batch norm in inference mode
+   * (running averages) or in training mode over these rows (their own statistics, and the noise of training step
+   * `step`, without touching the running averages). The math of model.ts's forward, as `step` does it.
+   * `onLayer(i, pre, input)` sees each hidden layer's nonlinearity input and the layer's input (pointers into this
+   * module's memory, valid until the next layer). Returns the pointer to the logits.
    */
   private forwardOnly(pb: ProbeBuffers, input: number, rows: number, mode: FastPassMode, onLayer: (layer: number, pre: number, input: number) => void): number {
     const { k } = this.kernels;
