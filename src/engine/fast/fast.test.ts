@@ -206,6 +206,36 @@ describe('the fast path', () => {
   });
 });
 
+describe('the fast path\'s probe passes', () => {
+  it('take the evaluation\'s first-layer product for the probe batch only while the weights are the ones it was computed with', { timeout: 600_000 }, async () => {
+    // Two runs of one configuration train the same numbers; only `reusing` evaluates (which keeps the product).
+    const input: ExperimentConfigInput = { ...MLP, arms: [{ norm: 'batch' }] };
+    const { config, dataset } = await configAndData(input);
+    const reusing = new LockstepTrainer(config, dataset, undefined, { path: 'fast' });
+    const computing = new LockstepTrainer(config, dataset, undefined, { path: 'fast' });
+    try {
+      const a = reusing.arms[0]!.fast!;
+      const b = computing.arms[0]!.fast!;
+      const rows = 40;
+      const flat = dataset.testX.length / dataset.numTest;
+      const xs = dataset.testX.subarray(0, rows * flat);
+      const labels = Int32Array.from(dataset.testY);
+      const pass = (net: FastNet) => net.probePass(xs, rows, { kind: 'train', step: 3 }).preActivations.map((p) => Array.from(p));
+      for (let round = 0; round < 3; round++) {
+        a.evaluate(dataset.testX, labels, dataset.numTest, rows);
+        expect(pass(a), `round ${round}: right after the evaluation`).toEqual(pass(b));
+        // A step changes the weights: the kept product is stale, and the pass must compute its own.
+        reusing.trainStep();
+        computing.trainStep();
+        expect(pass(a), `round ${round}: after a step`).toEqual(pass(b));
+      }
+    } finally {
+      reusing.dispose();
+      computing.dispose();
+    }
+  });
+});
+
 describe('the fast path\'s memory', () => {
   it('stops growing once a run has probed: the probe passes reuse one layout of buffers', { timeout: 600_000 }, async () => {
     // The CNN's test-set chunks (64 examples) and its probe batch (more) are passes of different sizes.

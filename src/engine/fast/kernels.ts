@@ -20,6 +20,8 @@ export interface KernelExports {
   add_bias(y: number, b: number, rows: number, cols: number): void;
   col_sum(x: number, out: number, rows: number, cols: number): void;
   scale_shift_cols(y: number, s: number, m: number, rows: number, cols: number): void;
+  /** Σ (x − x0) and Σ (x − x0)² over `n` floats at `x`, in float64 and in order, into two float64s at `out`. */
+  shifted_sums(x: number, n: number, x0: number, out: number): void;
   act_fwd(kind: number, x: number, y: number, n: number): void;
   act_bwd(kind: number, x: number, y: number, dy: number, dx: number, n: number): void;
   bn_fwd(x: number, xhat: number, y: number, mean: number, variance: number, invstd: number, gamma: number, beta: number, shift: number, rows: number, cols: number, eps: number): void;

@@ -42,7 +42,12 @@ export type FastPassMode = { readonly kind: 'inference' } | { readonly kind: 'tr
 
 /** What a probe pass hands back of its first rows, per hidden layer. */
 export interface FastCapture {
-  /** The nonlinearity's input, [rows, …outShape] row-major, as ForwardCapture.preActivations holds it. */
+  /**
+   * The nonlinearity's input, [rows, …outShape] row-major, as ForwardCapture.preActivations holds it: views of the
+   * arm's memory, made afresh at each read, valid until the arm's next pass of the same kind (an evaluation, or a
+   * probePass); copy them to keep them. Left where they lie, a probe allocates no megabytes for the garbage
+   * collector, whose collections were the slowest probes' extra 10–20 ms.
+   */
   readonly preActivations: Float32Array[];
   /** Mean and biased variance of each layer's input over the rows (tf.moments of ForwardCapture.inputs). */
   readonly inputMean: number[];
@@ -89,6 +94,16 @@ interface PassOptions {
   readonly bnMomentum?: number;
   /** The lowest layer whose gradients are formed (0, all of them, unless given). */
   readonly stopAt?: number;
+  /**
+   * An internal-covariate-shift pass: only this layer's weight gradient is wanted. The others (and the classifier's,
+   * and every bias's) are not formed; the passes down to it still are.
+   */
+  readonly weightGradOf?: number;
+  /**
+   * The forward pass starts at this layer: the layers below hold what the previous pass computed, which must be the
+   * same parameters on the same batch (the ICS passes' shifted earlier layers, shared from one pass to the next).
+   */
+  readonly forwardFrom?: number;
   readonly onNorm?: NormHook;
 }
 
@@ -140,6 +155,8 @@ interface ProbeBuffers {
   runVar: number;
   logits: number;
   dlogits: number;
+  /** shifted_sums' two float64s. */
+  sums: number;
 }
 
 const probeBuffers = new WeakMap<FastKernels, ProbeBuffers>();
@@ -185,6 +202,20 @@ class ShiftedMoments {
     this.s1 += s1;
     this.s2 += s2;
     this.n += v.length;
+  }
+
+  /** add() of the `n` floats at `ptr` in `kernels`' memory, summed where they lie (shifted_sums: the same sums). */
+  addAt(kernels: FastKernels, ptr: number, n: number, sums: number): void {
+    if (n === 0) return;
+    if (Number.isNaN(this.x0)) {
+      const first = kernels.f32(ptr, 1)[0]!;
+      this.x0 = Number.isFinite(first) ? first : 0;
+    }
+    kernels.k.shifted_sums(ptr, n, this.x0, sums);
+    const s = new Float64Array(kernels.k.memory.buffer, sums, 2);
+    this.s1 += s[0]!;
+    this.s2 += s[1]!;
+    this.n += n;
   }
 
   get mean(): number {
@@ -253,6 +284,19 @@ export class FastNet {
   /** Running statistics (batch-norm arms), kept in float32 as the tfjs path keeps them. */
   private readonly running: ({ mean: Float32Array; variance: Float32Array } | null)[];
   private capacity = 0;
+  /** Training steps taken: what was computed from the weights stays valid while this stays the same. */
+  private steps = 0;
+  /**
+   * Layer 0's product with the first rows of a probe pass (before its bias), with the weights of step `steps`: a
+   * batch-norm arm's training-mode pass over the probe batch (probePass) reads the same rows as the evaluation's
+   * first chunk, and takes the product from here instead of computing it again (on MNIST, a sparse product of 500
+   * digits, about a twentieth of a probe).
+   */
+  private layer0: { input: number; rows: number; ptr: number; capacity: number; steps: number } | null = null;
+  /** Where each kind of probe pass leaves its capture (captureInto): per layer, room for `rows` examples. */
+  private readonly captures = new Map<'evaluation' | 'pass', { rows: number; ptrs: number[] }>();
+  /** A copy of each hidden layer's weight gradient, for the probe's ICS measure (probeBatch). */
+  private gradCopies: number[] | null = null;
   private buf!: {
     x: number;
     labels: number;
@@ -382,6 +426,7 @@ export class FastNet {
     const M = this.loadBatch(xs, ys);
     const loss = this.forwardBackward(M, this.layers, { noiseStep: settings.step, bnMomentum: settings.bnMomentum });
     this.update(settings);
+    this.steps++;
     return loss;
   }
 
@@ -406,10 +451,13 @@ export class FastNet {
     const spec = this.spec;
     const act = ACTIVATION[spec.activation];
     const stopAt = pass.stopAt ?? 0;
+    const from = pass.forwardFrom ?? 0;
+    const allGrads = pass.weightGradOf === undefined;
 
     // Forward.
-    let h = b.x;
+    let h = from === 0 ? b.x : this.layerOutput(from - 1);
     plans.forEach((l, i) => {
+      if (i < from) return;
       const lb = b.layers[i]!;
       const R = M * l.rowsPerExample;
       const U = l.spec.units;
@@ -445,9 +493,11 @@ export class FastNet {
     const loss = k.softmax_ce(b.logits, b.labels, b.dlogits, M, K);
 
     // Backward.
-    k.transpose(h, b.tr, M, F);
-    k.gemm(b.tr, b.dlogits, this.classifier.gradW, F, M, K, 0);
-    k.col_sum(b.dlogits, this.classifier.gradB, M, K);
+    if (allGrads) {
+      k.transpose(h, b.tr, M, F);
+      k.gemm(b.tr, b.dlogits, this.classifier.gradW, F, M, K, 0);
+      k.col_sum(b.dlogits, this.classifier.gradB, M, K);
+    }
     k.transpose(this.classifier.weight, b.trW, F, K);
     k.gemm(b.dlogits, b.trW, b.gh, M, K, F, 0);
     for (let i = plans.length - 1; i >= stopAt; i--) {
@@ -466,20 +516,25 @@ export class FastNet {
         this.normBackward(l, i, lb, b.gh, b.g1, M, pass.onNorm);
         k.act_bwd(act, lb.lin, lb.act, b.g1, b.g2, n);
       }
-      if (l.bias !== null) k.col_sum(b.g2, this.gradOfPtr(l.bias), R, U);
+      if (l.bias !== null && allGrads) k.col_sum(b.g2, this.gradOfPtr(l.bias), R, U);
       const input = i === 0 ? b.x : this.layerOutput(i - 1);
       const gradW = this.gradOfPtr(l.weight);
       const fanIn = l.spec.fanIn;
+      const formW = allGrads || pass.weightGradOf === i;
       if (l.spec.kind === 'dense') {
-        k.transpose(input, b.tr, M, fanIn);
-        this.gemmInput(i, b.tr, b.g2, gradW, fanIn, M, U);
+        if (formW) {
+          k.transpose(input, b.tr, M, fanIn);
+          this.gemmInput(i, b.tr, b.g2, gradW, fanIn, M, U);
+        }
         if (i > stopAt) {
           k.transpose(l.weight, b.trW, fanIn, U);
           k.gemm(b.g2, b.trW, b.gh, M, U, fanIn, 0);
         }
       } else {
-        k.transpose(lb.cols, b.tr, R, fanIn);
-        k.gemm(b.tr, b.g2, gradW, fanIn, R, U, 0);
+        if (formW) {
+          k.transpose(lb.cols, b.tr, R, fanIn);
+          k.gemm(b.tr, b.g2, gradW, fanIn, R, U, 0);
+        }
         if (i > stopAt) {
           const [H, W, C] = l.spec.inShape as [number, number, number];
           const [OH, OW] = l.spec.outShape as [number, number, number];
@@ -640,19 +695,29 @@ export class FastNet {
     const bn: (FastBatchNormProbe | null)[] = this.layers.map(() => null);
     const onNorm: NormHook = (i, t) => (bn[i] = this.inspectBatchNorm(i, t));
     const loss = this.forwardBackward(M, this.layers, { noiseStep: settings.step, onNorm });
-    const weightGrad = (i: number) => this.kernels.f32(this.gradOfPtr(this.layers[i]!.weight), this.layers[i]!.spec.fanIn * this.layers[i]!.spec.units);
-    const G = this.layers.map((_, i) => weightGrad(i).slice());
+    const weightCount = (i: number) => this.layers[i]!.spec.fanIn * this.layers[i]!.spec.units;
+    const weightGrad = (i: number) => this.kernels.f32(this.gradOfPtr(this.layers[i]!.weight), weightCount(i));
+    // G, kept in the module (laid out once) while the ICS passes overwrite the gradients.
+    this.gradCopies ??= this.layers.map((_, i) => this.kernels.alloc(weightCount(i)));
+    const copies = this.gradCopies;
+    const mem = new Uint8Array(this.kernels.k.memory.buffer);
+    this.layers.forEach((l, i) => mem.copyWithin(copies[i]!, this.gradOfPtr(l.weight), this.gradOfPtr(l.weight) + 4 * weightCount(i)));
     // The step the optimizer would take (as the reference's probe proposes it, γ and β too), on copies.
     const scratch = this.proposalBuffers();
     this.update({ ...settings, frozenAffine: false }, scratch);
     const shiftedPtr = (ptr: number | null) => (ptr === null ? null : scratch.params[this.paramPtr.indexOf(ptr)]!);
-    const layers = G.map((g, j): FastLayerProbe => {
-      const gradNorm = Math.fround(Math.sqrt(sumSquares(g)));
+    // Layer j's pass shifts layers 0 … j − 1: the same as layer j − 1's pass below its layer j − 1, so that pass's
+    // outputs of layers 0 … j − 2 are kept and its forward pass starts at layer j − 1.
+    // (Views of the module's memory are taken after each pass: laying out buffers may grow it, detaching older ones.)
+    const layers = this.layers.map((_, j): FastLayerProbe => {
+      const squares = sumSquares(this.kernels.f32(copies[j]!, weightCount(j)));
+      const gradNorm = Math.fround(Math.sqrt(squares));
       if (j === 0) return { gradNorm, ics: { l2: 0, cos: 1 }, bn: bn[j]! };
       const plans = this.layers.map((l, i) =>
         i < j ? { ...l, weight: shiftedPtr(l.weight)!, bias: shiftedPtr(l.bias), gamma: shiftedPtr(l.gamma), beta: shiftedPtr(l.beta) } : l,
       );
-      this.forwardBackward(M, plans, { noiseStep: settings.step, stopAt: j });
+      this.forwardBackward(M, plans, { noiseStep: settings.step, stopAt: j, weightGradOf: j, forwardFrom: j - 1 });
+      const g = this.kernels.f32(copies[j]!, weightCount(j));
       const gp = weightGrad(j);
       let diff = 0;
       let dot = 0;
@@ -664,7 +729,7 @@ export class FastNet {
         dot += a * c;
         norm += c * c;
       }
-      return { gradNorm, ics: { l2: Math.fround(Math.sqrt(diff)), cos: Math.fround(dot / (Math.sqrt(sumSquares(g)) * Math.sqrt(norm))) }, bn: bn[j]! };
+      return { gradNorm, ics: { l2: Math.fround(Math.sqrt(diff)), cos: Math.fround(dot / (Math.sqrt(squares) * Math.sqrt(norm))) }, bn: bn[j]! };
     });
     return { loss, layers };
   }
@@ -775,6 +840,7 @@ export class FastNet {
       runVar: k.alloc(maxUnits),
       logits: k.alloc(rows * this.arch.numClasses),
       dlogits: k.alloc(rows * this.arch.numClasses),
+      sums: k.alloc(4),
     };
     probeBuffers.set(this.kernels, buf);
     return buf;
@@ -788,10 +854,12 @@ export class FastNet {
    * `onLayer(i, pre, input)` sees each hidden layer's nonlinearity input and the layer's input (pointers into this
    * module's memory, valid until the next layer). Returns the pointer to the logits.
    */
-  private forwardOnly(pb: ProbeBuffers, input: number, rows: number, mode: FastPassMode, onLayer: (layer: number, pre: number, input: number) => void): number {
+  private forwardOnly(pb: ProbeBuffers, input: number, rows: number, mode: FastPassMode, onLayer: (layer: number, pre: number, input: number) => void, keepLayer0 = 0): number {
     const { k } = this.kernels;
     const spec = this.spec;
     const act = ACTIVATION[spec.activation];
+    // Only rows of the resident data are known by their pointer: pb.x holds whatever was copied in last.
+    const resident = input !== pb.x;
     let h = input;
     let out = 0;
     this.layers.forEach((l, i) => {
@@ -809,8 +877,9 @@ export class FastNet {
           k.im2col(h + 4 * e * l.inSize, pb.cols, m, H, W, C, OH, OW, l.spec.stride, l.pad[0], l.pad[1]);
           k.gemm(pb.cols, l.weight, pb.lin + 4 * e * l.outSize, m * l.rowsPerExample, l.spec.fanIn, U, 0);
         }
-      } else {
+      } else if (i > 0 || !resident || !this.reuseLayer0(input, rows, pb.lin)) {
         this.gemmInput(i, h, l.weight, pb.lin, rows, l.spec.fanIn, U);
+        if (i === 0 && resident && keepLayer0 > 0) this.keepLayer0(input, Math.min(keepLayer0, rows), pb.lin);
       }
       if (l.bias !== null) k.add_bias(pb.lin, l.bias, R, U);
       let pre = pb.lin;
@@ -832,6 +901,23 @@ export class FastNet {
     k.gemm(h, this.classifier.weight, pb.logits, rows, this.classifier.fanIn, K, 0);
     k.add_bias(pb.logits, this.classifier.bias, rows, K);
     return pb.logits;
+  }
+
+  /** Keeps layer 0's product `lin` of the `rows` examples at `input` (see `layer0`). */
+  private keepLayer0(input: number, rows: number, lin: number): void {
+    const U = this.layers[0]!.spec.units;
+    if (!this.layer0 || this.layer0.capacity < rows * U) this.layer0 = { input, rows, ptr: this.kernels.alloc(rows * U), capacity: rows * U, steps: this.steps };
+    Object.assign(this.layer0, { input, rows, steps: this.steps });
+    new Uint8Array(this.kernels.k.memory.buffer).copyWithin(this.layer0.ptr, lin, lin + 4 * rows * U);
+  }
+
+  /** Layer 0's product of the `rows` examples at `input` into `lin`, if kept with these weights; false if not. */
+  private reuseLayer0(input: number, rows: number, lin: number): boolean {
+    const kept = this.layer0;
+    if (!kept || kept.steps !== this.steps || kept.input !== input || kept.rows < rows) return false;
+    const bytes = 4 * rows * this.layers[0]!.spec.units;
+    new Uint8Array(this.kernels.k.memory.buffer).copyWithin(lin, kept.ptr, kept.ptr + bytes);
+    return true;
   }
 
   /**
@@ -876,18 +962,28 @@ export class FastNet {
    * The first layer's input is the examples themselves (`xs`, from its start), the same at every probe: their
    * moments are computed once per data array (rawMoments).
    */
-  private captureInto(rows: number, xs: Float32Array): { capture: FastCapture; take: (first: number, count: number) => (layer: number, pre: number, input: number) => void } {
-    const preActivations = this.layers.map((l) => new Float32Array(rows * l.outSize));
+  private captureInto(kind: 'evaluation' | 'pass', pb: ProbeBuffers, rows: number, xs: Float32Array): { capture: FastCapture; take: (first: number, count: number) => (layer: number, pre: number, input: number) => void } {
+    const kernels = this.kernels;
+    let room = this.captures.get(kind);
+    if (!room || room.rows < rows) {
+      room = { rows, ptrs: this.layers.map((l) => kernels.alloc(rows * l.outSize)) };
+      this.captures.set(kind, room);
+    }
+    const { ptrs } = room;
     const moments = this.layers.map(() => new ShiftedMoments());
     const first = rawMoments(xs, rows * count(this.arch.inputShape));
     const take = (start: number, n: number) => (layer: number, pre: number, input: number) => {
       const l = this.layers[layer]!;
       if (n <= 0) return;
-      preActivations[layer]!.set(this.kernels.f32(pre, n * l.outSize), start * l.outSize);
-      if (layer > 0) moments[layer]!.add(this.kernels.f32(input, n * l.inSize));
+      const at = ptrs[layer]! + 4 * start * l.outSize;
+      new Uint8Array(kernels.k.memory.buffer).copyWithin(at, pre, pre + 4 * n * l.outSize);
+      if (layer > 0) moments[layer]!.addAt(kernels, input, n * l.inSize, pb.sums);
     };
+    const layers = this.layers;
     const capture: FastCapture = {
-      preActivations,
+      get preActivations() {
+        return ptrs.map((ptr, j) => kernels.f32(ptr, rows * layers[j]!.outSize));
+      },
       get inputMean() {
         return moments.map((m, j) => (j === 0 ? first.mean : m.mean));
       },
@@ -904,7 +1000,7 @@ export class FastNet {
    */
   probePass(xs: Float32Array, rows: number, mode: FastPassMode): FastCapture {
     const pb = this.probeBuffers(rows);
-    const { capture, take } = this.captureInto(rows, xs);
+    const { capture, take } = this.captureInto('pass', pb, rows, xs);
     this.forwardOnly(pb, this.inputRows(pb, xs), rows, mode, take(0, rows));
     return capture;
   }
@@ -920,7 +1016,7 @@ export class FastNet {
     const pb = this.probeBuffers(perChunk);
     const flat = count === 0 ? 0 : xs.length / ys.length;
     const K = this.arch.numClasses;
-    const { capture, take } = this.captureInto(captureRows, xs);
+    const { capture, take } = this.captureInto('evaluation', pb, captureRows, xs);
     let lossSum = 0;
     let correct = 0;
     this.makeResident(xs);
@@ -928,7 +1024,9 @@ export class FastNet {
       const rows = Math.min(perChunk, count - start);
       const input = this.inputRows(pb, xs.subarray(start * flat, (start + rows) * flat));
       this.kernels.i32(pb.labels, rows).set(ys.subarray(start, start + rows));
-      const logits = this.forwardOnly(pb, input, rows, { kind: 'inference' }, take(start, Math.min(rows, captureRows - start)));
+      const captured = Math.min(rows, captureRows - start);
+      // The captured rows' first-layer product is kept for probePass, which reads the same rows with the same weights.
+      const logits = this.forwardOnly(pb, input, rows, { kind: 'inference' }, take(start, captured), captured);
       // The chunk's mean loss times its size, summed in float32 as the reference sums it.
       lossSum = Math.fround(lossSum + Math.fround(this.kernels.k.softmax_ce(logits, pb.labels, pb.dlogits, rows, K) * rows));
       const z = this.kernels.f32(logits, rows * K);
