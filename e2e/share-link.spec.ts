@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { PRESETS, presetConfig } from '../src/config/presets';
-import { encodeLink } from '../src/config/link';
+import { encodeLink, LINK_VERSION } from '../src/config/link';
 
 const stepOf = async (page: Page) => Number((await page.getByTestId('step').textContent())?.replace(/,/g, ''));
 const figure = (page: Page, title: string) => page.getByRole('figure', { name: new RegExp(`^${title}`) });
@@ -110,7 +110,7 @@ test.describe('share links', () => {
       page.on('pageerror', (e) => errors.push(e.message));
       // The link as the Copy link button writes it: the preset, and the backend it ran on.
       const link = encodeLink({ config: presetConfig(preset.name), backend: 'wasm', view: {} });
-      expect(link).toBe(`v=2&preset=${preset.name}&be=wasm`);
+      expect(link).toBe(`v=${LINK_VERSION}&preset=${preset.name}&be=wasm`);
       await page.goto(`./?${link}`);
       await expect(page.getByLabel('Preset')).toHaveValue(preset.name, { timeout: 60_000 });
       await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled({ timeout: 120_000 });
@@ -121,6 +121,23 @@ test.describe('share links', () => {
       expect(errors).toEqual([]);
     });
   }
+
+  test('a version-2 ioffe-mnist link scores all 2,000 test digits, as it did; today’s preset scores the first 1,000', async ({ page }) => {
+    test.setTimeout(300_000);
+    const key = figure(page, 'Convergence').locator('li').filter({ hasText: /^test loss, accuracy/ });
+    // Copied before version 3, when the preset scored the whole test set: it opens that run, not today's preset.
+    await page.goto('./?v=2&preset=ioffe-mnist&be=wasm');
+    await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled({ timeout: 120_000 });
+    await expect(key).toHaveText('test loss, accuracy (thick)');
+    await expect(page.getByLabel('Preset')).toHaveValue('custom');
+    await expect(page.getByRole('status', { name: 'Link problems' })).toHaveCount(0);
+    // The address is rewritten as a version-3 link that says so.
+    await expect.poll(() => page.evaluate(() => location.search), { timeout: 10_000 }).toMatch(new RegExp(`^\\?v=${LINK_VERSION}&test=10000&be=wasm(&|$)`));
+    await page.goto(`./?v=${LINK_VERSION}&preset=ioffe-mnist&be=wasm`);
+    await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled({ timeout: 120_000 });
+    await expect(key).toHaveText('test loss, accuracy (thick): the first 1,000 of 2,000 test examples');
+    await expect(page.getByLabel('Preset')).toHaveValue('ioffe-mnist');
+  });
 
   test('the address follows the settings without adding history entries', async ({ page }) => {
     await page.goto('./');

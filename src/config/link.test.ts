@@ -60,7 +60,7 @@ const validConfig: fc.Arbitrary<ExperimentConfig> = fc
     batchSize: int(2, 1000),
     normalization: fc.record({ placement: fc.constantFrom(...PLACEMENTS), momentum: num(0.001, 1), epsilon: num(1e-8, 1), affine: fc.boolean() }),
     arms: fc.array(arm, { minLength: 1, maxLength: 4 }),
-    probe: fc.record({ interval: int(1, 1000), batchSize: int(16, 2000), bins: int(8, 200), range: num(0.5, 100), landscape: fc.boolean() }),
+    probe: fc.record({ interval: int(1, 1000), batchSize: int(16, 2000), testSize: fc.oneof(fc.constantFrom(500, 1000, MAX_TEST_SIZE), int(100, MAX_TEST_SIZE)), bins: int(8, 200), range: num(0.5, 100), landscape: fc.boolean() }),
     schedule: fc.uniqueArray(fc.record({ step: int(0, 1_000_000), set: change }), { maxLength: 6, selector: (e) => e.step }).map((es) => es.sort((a, b) => a.step - b.step)),
   })
   .map((c) => {
@@ -103,12 +103,12 @@ describe('share links', () => {
   it('carries a group-norm arm and its number of groups, and names a count that does not fit', () => {
     const config = { ...presetConfig('ioffe-mnist'), arms: [{ norm: 'none' as const }, { norm: 'group' as const, groups: 4 }, { norm: 'group' as const, groups: 20, label: 'GN twenty' }] };
     const link = encodeLink({ config, view: {} });
-    expect(link).toBe('v=2&arm=none&arm=group,groups:4&arm=group,groups:20,label:GN+twenty');
+    expect(link).toBe('v=3&arm=none&arm=group,groups:4&arm=group,groups:20,label:GN+twenty');
     expect(decodeLink(link)).toMatchObject({ config, problems: [] });
     // Without its own count a group-norm arm takes the default, and the link stays without it.
     const plainGn = decodeLink('arm=none&arm=group');
     expect(plainGn).toMatchObject({ problems: [], config: { arms: [{ norm: 'none' }, { norm: 'group' }] } });
-    expect(encodeLink({ config: plainGn.config, view: {} })).toBe('v=2&arm=none&arm=group');
+    expect(encodeLink({ config: plainGn.config, view: {} })).toBe('v=3&arm=none&arm=group');
     // A CNN's channels: 16 groups of one channel (instance norm) fit there.
     const cnn = decodeLink('preset=cnn-mnist&arm=batch&arm=group,groups:16');
     expect(cnn.problems).toEqual([]);
@@ -124,7 +124,7 @@ describe('share links', () => {
   it('carries the loss-landscape measurement (landscape=1), so a shared link measures it too', () => {
     const config = { ...presetConfig('ioffe-mnist'), probe: { ...presetConfig('ioffe-mnist').probe, landscape: true } };
     const link = encodeLink({ config, view: { views: ['convergence', 'landscape'] } });
-    expect(link).toBe('v=2&landscape=1&views=convergence,landscape');
+    expect(link).toBe('v=3&landscape=1&views=convergence,landscape');
     expect(decodeLink(link)).toMatchObject({ config, problems: [], view: { views: ['convergence', 'landscape'] } });
     // Off is the default: the link leaves it out, and an explicit 0 reads as off.
     expect(encodeLink({ config: presetConfig('ioffe-mnist'), view: {} })).not.toContain('landscape');
@@ -135,7 +135,7 @@ describe('share links', () => {
   it('carries an arm’s noise after batch norm, and names a bad one', () => {
     const config = { ...presetConfig('ioffe-mnist'), arms: [{ norm: 'none' as const }, { norm: 'batch' as const }, { norm: 'batch' as const, noise: 1 }] };
     const link = encodeLink({ config, view: {} });
-    expect(link).toBe('v=2&arm=none&arm=batch&arm=batch,noise:1');
+    expect(link).toBe('v=3&arm=none&arm=batch&arm=batch,noise:1');
     expect(decodeLink(link)).toMatchObject({ config, problems: [] });
     expect(armName(config.arms[2]!, config)).toBe('BN + noise 1');
     // The bounds the sidebar's field reads off the schema.
@@ -159,7 +159,7 @@ describe('share links', () => {
       const link = encodeLink({ config, view: {} });
       expect(decodeLink(link)).toMatchObject({ config, problems: [] });
     }
-    expect(encodeLink({ config: presetConfig('ioffe-mnist'), view: {} })).toBe('v=2&preset=ioffe-mnist');
+    expect(encodeLink({ config: presetConfig('ioffe-mnist'), view: {} })).toBe('v=3&preset=ioffe-mnist');
   });
 
   it('every preset’s link, as Copy link writes it at step 3,000, is short', () => {
@@ -171,18 +171,84 @@ describe('share links', () => {
   it('carries the test examples a probe scores (test=); a version-1 link scores the whole test set, as it did', () => {
     const cnn = presetConfig('cnn-mnist');
     expect(cnn.probe.testSize).toBe(500);
-    expect(encodeLink({ config: cnn, view: {} })).toBe('v=2&preset=cnn-mnist');
+    expect(encodeLink({ config: cnn, view: {} })).toBe('v=3&preset=cnn-mnist');
     // Version 1 scored all 2,000 test digits: its cnn-mnist link keeps doing so, and says so when written again.
     const old = decodeLink('v=1&preset=cnn-mnist&to=300');
     expect(old.problems).toEqual([]);
     expect(old.config.probe.testSize).toBe(MAX_TEST_SIZE);
-    expect(encodeLink(old)).toBe('v=2&preset=cnn-mnist&test=10000&to=300');
+    expect(encodeLink(old)).toBe('v=3&preset=cnn-mnist&test=10000&to=300');
     expect(decodeLink('v=1&preset=cnn-mnist&test=500').config.probe.testSize).toBe(500);
     expect(decodeLink('v=2&preset=cnn-mnist').config.probe.testSize).toBe(500);
     expect(decodeLink('preset=cnn-mnist').config.probe.testSize, 'no version: today\'s meaning').toBe(500);
-    const custom = { ...presetConfig('ioffe-mnist'), probe: { ...presetConfig('ioffe-mnist').probe, testSize: 1000 } };
-    expect(encodeLink({ config: custom, view: {} })).toBe('v=2&test=1000');
-    expect(decodeLink('v=2&test=50').problems).toEqual(['test: must be at least 100 (allowed 100 … 10000); default used']);
+    const custom = { ...presetConfig('ioffe-mnist'), probe: { ...presetConfig('ioffe-mnist').probe, testSize: 500 } };
+    expect(encodeLink({ config: custom, view: {} })).toBe('v=3&test=500');
+    expect(decodeLink('v=3&test=50').problems).toEqual(['test: must be at least 100 (allowed 100 … 10000); default used']);
+  });
+
+  it('version 3: the MNIST MLP presets score the first 1,000 test digits, cnn-mnist 500, the 2-D sets all of theirs', () => {
+    const sizes = Object.fromEntries(PRESETS.map((p) => [p.name, presetConfig(p.name).probe.testSize]));
+    expect(sizes).toEqual({
+      'ioffe-mnist': 1000,
+      'ioffe-mnist-slow': 1000,
+      'init-scale': 1000,
+      'bn-x5': 1000,
+      'deep-sigmoid': 1000,
+      'small-batch': 1000,
+      'cnn-mnist': 500,
+      spirals: MAX_TEST_SIZE,
+    });
+    // Every MNIST MLP preset, not only those listed above: a new one built on ioffe-mnist scores the same.
+    for (const p of PRESETS) {
+      const c = presetConfig(p.name);
+      if (c.dataset.name === 'mnist' && c.model.kind === 'mlp') expect(c.probe.testSize, p.name).toBe(1000);
+    }
+    const ioffe = presetConfig('ioffe-mnist');
+    const now = decodeLink('v=3&preset=ioffe-mnist&to=500');
+    expect(now).toMatchObject({ config: ioffe, problems: [], to: 500 });
+    expect(encodeLink(now)).toBe('v=3&preset=ioffe-mnist&to=500');
+    expect(decodeLink('').config.probe.testSize, 'no link at all: today\'s default preset').toBe(1000);
+    expect(decodeLink('preset=small-batch&lr=0.1').config.probe.testSize, 'no version: today\'s meaning').toBe(1000);
+    expect(decodeLink('v=3&preset=bn-x5&test=10000').config.probe.testSize).toBe(MAX_TEST_SIZE);
+  });
+
+  it('a version-2 link without test= opens with the test size its preset had then: all 2,000 digits, cnn-mnist 500', () => {
+    const ioffe = presetConfig('ioffe-mnist');
+    const whole = { ...ioffe, probe: { ...ioffe.probe, testSize: MAX_TEST_SIZE } };
+    // Copied from the lab on 2026-11-27 (version 2): the default preset, written as such, trained to step 500.
+    const old = decodeLink('v=2&preset=ioffe-mnist&to=500&be=wasm');
+    expect(old.problems).toEqual([]);
+    expect(old.config).toEqual(whole);
+    // Written again, it says so: today's ioffe-mnist scores 1,000, so test=10000 is what differs from it.
+    expect(encodeLink(old)).toBe('v=3&test=10000&to=500&be=wasm');
+    expect(decodeLink(encodeLink(old)).config).toEqual(whole);
+    // Without preset= a version-2 link starts from the default preset as it was then.
+    expect(decodeLink('v=2&lr=2&bs=8').config).toEqual({ ...whole, optimizer: { ...whole.optimizer, learningRate: 2 }, batchSize: 8 });
+    for (const p of PRESETS) {
+      const read = decodeLink(`v=2&preset=${p.name}`);
+      expect(read.problems, p.name).toEqual([]);
+      expect(read.config.probe.testSize, p.name).toBe(p.name === 'cnn-mnist' ? 500 : MAX_TEST_SIZE);
+      // Everything else is the preset as it is.
+      expect({ ...read.config, probe: { ...read.config.probe, testSize: 0 } }, p.name).toEqual({ ...presetConfig(p.name), probe: { ...presetConfig(p.name).probe, testSize: 0 } });
+      // The round trip through a version-3 link keeps the old run, and names the preset it is nearest to.
+      const again = encodeLink({ config: read.config, view: {} });
+      expect(decodeLink(again).config, again).toEqual(read.config);
+      if (p.name !== 'ioffe-mnist') expect(again, p.name).toMatch(new RegExp(`^v=3&preset=${p.name}(&|$)`));
+    }
+    // A test= it carries wins; one the schema refuses falls back to what version 2 scored, and is named.
+    expect(decodeLink('v=2&preset=bn-x5&test=1000').config).toEqual(presetConfig('bn-x5'));
+    const bad = decodeLink('v=2&preset=deep-sigmoid&test=50');
+    expect(bad.problems).toEqual(['test: must be at least 100 (allowed 100 … 10000); default used']);
+    expect(bad.config.probe.testSize).toBe(MAX_TEST_SIZE);
+  });
+
+  it('a version-1 link opens as it did: every preset scores the whole test set', () => {
+    for (const p of PRESETS) {
+      const read = decodeLink(`v=1&preset=${p.name}&to=100`);
+      expect(read.problems, p.name).toEqual([]);
+      expect(read.config.probe.testSize, p.name).toBe(MAX_TEST_SIZE);
+      expect(decodeLink(encodeLink(read)).config, p.name).toEqual(read.config);
+    }
+    expect(decodeLink('v=1&lr=2').config.probe.testSize).toBe(MAX_TEST_SIZE);
   });
 
   it('a link written today keeps opening: the pinned version-1 link', () => {
@@ -203,10 +269,10 @@ describe('share links', () => {
   it('carries Convergence’s x axis as x=time, and a link without it (every version-1 link so far) plots steps', () => {
     const config = presetConfig('ioffe-mnist');
     const link = encodeLink({ config, to: 400, backend: 'wasm', view: { xAxis: 'seconds', logLoss: true } });
-    expect(link).toBe('v=2&preset=ioffe-mnist&to=400&be=wasm&log=1&x=time');
+    expect(link).toBe('v=3&preset=ioffe-mnist&to=400&be=wasm&log=1&x=time');
     expect(decodeLink(link)).toMatchObject({ problems: [], config, to: 400, view: { xAxis: 'seconds', logLoss: true } });
     // Steps are the default: not written, and read back as no choice at all (the lab then plots steps).
-    expect(encodeLink({ config, view: { xAxis: 'steps' } })).toBe('v=2&preset=ioffe-mnist');
+    expect(encodeLink({ config, view: { xAxis: 'steps' } })).toBe('v=3&preset=ioffe-mnist');
     expect(decodeLink('v=1&x=steps').view).toEqual({ xAxis: 'steps' });
     expect(decodeLink('v=1&preset=bn-x5&to=800&be=wasm&layer=2&theme=dark').view.xAxis).toBeUndefined();
     const bad = decodeLink('v=1&x=seconds');
@@ -217,7 +283,7 @@ describe('share links', () => {
   it('carries the distributions view’s choices (dscope=layer, dmode=train), and the pinned version-1 link decodes as it did', () => {
     const config = presetConfig('ioffe-mnist');
     const link = encodeLink({ config, to: 500, backend: 'wasm', view: { layer: 1, unit: 41, distScope: 'layer', distMode: 'train' } });
-    expect(link).toBe('v=2&preset=ioffe-mnist&to=500&be=wasm&layer=2&unit=42&dscope=layer&dmode=train');
+    expect(link).toBe('v=3&preset=ioffe-mnist&to=500&be=wasm&layer=2&unit=42&dscope=layer&dmode=train');
     expect(decodeLink(link)).toMatchObject({ problems: [], config, view: { layer: 1, unit: 41, distScope: 'layer', distMode: 'train' } });
     expect(decodeLink('dscope=unit&dmode=inference').view).toEqual({ distScope: 'unit', distMode: 'inference' });
     // The lab's defaults (one unit, inference mode) are not written by the page (linkStateOf leaves them out), and a

@@ -27,9 +27,11 @@ import {
  * Versioned: `v` is LINK_VERSION. Links written before must keep opening as they did; when the schema grows, add
  * parameters (an absent one means its default) or a migration keyed on `v`, never change what a name means.
  * Version 2 added `test` (probe.testSize) when the cnn-mnist preset began to score 500 of the test digits: a
- * version-1 link without it scores the whole test set, as every version-1 link did.
+ * version-1 link without it scores the whole test set, as every version-1 link did. Version 3: the MNIST MLP presets
+ * (ioffe-mnist and the presets built on it) score the first 1,000 of the 2,000 test digits; a version-2 link without
+ * `test` scores what its preset did then (presetTestSizeAt).
  */
-export const LINK_VERSION = 2;
+export const LINK_VERSION = 3;
 /** Longer query strings are not read at all (a pasted essay, an attack): the lab opens with its defaults. */
 export const MAX_LINK_LENGTH = 4000;
 export const DEFAULT_PRESET = 'ioffe-mnist';
@@ -289,6 +291,23 @@ function decodeEvent(raw: string, problems: string[]): ScheduleEvent | null {
 
 // ---- the configuration ----
 
+/**
+ * probe.testSize of a preset as links of `version` left it out: what a link without `test` scored when it was
+ * written. History, so never derived from today's presets: version 1 scored the whole test set everywhere, version 2
+ * only cnn-mnist scored fewer (500), and from version 3 on a preset scores what presets.ts says.
+ */
+function presetTestSizeAt(name: string, version: number): number {
+  if (version < 2) return MAX_TEST_SIZE;
+  if (version < 3) return name === 'cnn-mnist' ? 500 : MAX_TEST_SIZE;
+  return presetConfig(name).probe.testSize;
+}
+
+/** A preset as a link of `version` reads it: today's configuration with the test size it had then. */
+function presetConfigAt(name: string, version: number): ExperimentConfig {
+  const config = presetConfig(name);
+  return { ...config, probe: { ...config.probe, testSize: presetTestSizeAt(name, version) } };
+}
+
 /** The number of fields in which two configurations differ (what a link would have to write). */
 function distance(a: ExperimentConfig, b: ExperimentConfig): number {
   let d = 0;
@@ -391,7 +410,9 @@ export function decodeLink(search: string): LinkReading {
     if (PRESETS.some((p) => p.name === presetParam)) presetName = presetParam;
     else problems.push(`preset: ${quote(presetParam)} is not one of ${PRESETS.map((p) => p.name).join(', ')}; ${DEFAULT_PRESET} used`);
   }
-  const base = presetConfig(presetName);
+  // The preset as the link's version had it, so that what the link leaves out (and what falls back to a default
+  // below) is what its sender ran: a version-2 ioffe-mnist link without `test` scores all 2,000 test digits.
+  const base = presetConfigAt(presetName, linkVersion);
   const draft = structuredClone(base) as unknown as Record<string, unknown>;
   /** Where each path's value came from, to put it back (and say so) if the schema refuses it. */
   const fromLink = new Map<string, string>();
@@ -404,8 +425,6 @@ export function decodeLink(search: string): LinkReading {
       fromLink.set(f.path, f.key);
     } else problems.push(`${f.key}: ${r.why}; default used`);
   }
-  // Version 1 scored the whole test set (see LINK_VERSION).
-  if (linkVersion < 2 && !fromLink.has('probe.testSize')) setPath(draft, 'probe.testSize', MAX_TEST_SIZE);
   const armTexts = params.getAll('arm');
   if (armTexts.length) {
     const arms = armTexts.map((t, i) => decodeArm(t, problems, i + 1)).filter((a): a is ArmConfig => a !== null);

@@ -216,6 +216,29 @@ describe('each arm’s own settings', () => {
   });
 });
 
+describe('the test examples the scripts score, as the lab does (probe.testSize)', () => {
+  it.each([
+    ['ioffe-mnist', 1000],
+    ['small-batch', 1000],
+    ['cnn-mnist', 500],
+  ] as const)('%s: both scripts score the first %i test digits and say so', (name, n) => {
+    const c = config(name);
+    expect(c.probe.testSize).toBe(n);
+    for (const s of [pytorchScript(c, netOf(c), OPTS), kerasScript(c, netOf(c), { ...OPTS, fileName: 'batchnorm-explorer_keras.py' })]) {
+      expect(s).toContain(`    # The lab scores the test set's first ${n} examples (probe.testSize).\n    x_test, y_test = x_test[:${n}], y_test[:${n}]`);
+      expect(s).toContain(`  the other 2,000 test, exactly as in the lab, which scores the first ${n.toLocaleString('en-US')} of them.`);
+    }
+  });
+
+  it('a configuration that scores the whole test set (a version-2 ioffe-mnist link, the spirals) slices nothing', () => {
+    for (const c of [config('ioffe-mnist', (x) => (x.probe.testSize = 10000)), config('spirals')]) {
+      const s = pytorchScript(c, netOf(c), OPTS);
+      expect(s).not.toContain('x_test[:');
+      expect(s).not.toContain('which scores the first');
+    }
+  });
+});
+
 describe('the Keras script', () => {
   it('uses Keras’s momentum convention, the same ε and no bias before batch norm', () => {
     const c = config('ioffe-mnist');

@@ -97,7 +97,7 @@ export const overhead: Lesson = {
       title: 'Against the clock',
       text:
         'The same run, with Convergence’s x axis on seconds (the switch above the chart): each arm is drawn against its own ' +
-        'training time, so batch norm’s dearer steps stretch its curves to the right. Does it still get there first? The ' +
+        'training time, so whatever batch norm’s extra work costs a step stretches its curves to the right. Does it still get there first? The ' +
         'seconds are this computer’s and this backend’s (WebAssembly, WebGL or plain JavaScript, in the header): on another ' +
         'machine the price of a step changes, while the steps each arm needs stay exactly the same, because the seed fixes them.',
       config: ioffeConfig,
@@ -174,14 +174,16 @@ export const overhead: Lesson = {
       format: (v) => `${v.toFixed(2)}×`,
     },
     {
-      text: `On the machine running this check, batch norm's training time to step ${RACE_STEPS.toLocaleString('en-US')} is at least 1.1× the plain net's (a dearer step)`,
+      // The price is the machine's: on the fast WebAssembly path batch norm's kernels add a few percent to a step, on
+      // tfjs's kernel-by-kernel path far more. The lesson's point needs only that it stays below the steps it saves.
+      text: `On the machine running this check, batch norm's training time to step ${RACE_STEPS.toLocaleString('en-US')} is at most 1.5× the plain net's (less than the 2.5× steps it saves)`,
       runs: [0],
       trainSteps: RACE_STEPS,
       measure: ([r]) => {
         const { plain, bn } = runArms(r);
         return costRatio(plain, bn);
       },
-      holds: { op: '>=', threshold: 1.1 },
+      holds: { op: '<=', threshold: 1.5 },
       format: (v) => `${v.toFixed(2)}×`,
     },
     {

@@ -1,6 +1,8 @@
-import { DEFAULT_PRESET, type LinkReading } from '../../config/link';
-import { presetConfig } from '../../config/presets';
+import { decodeLink, type LinkReading } from '../../config/link';
+import type { ExperimentConfig } from '../../config/schema';
 import { LESSONS, lessonByName, stepConfig } from '../../lessons';
+
+const sameConfig = (a: ExperimentConfig, b: ExperimentConfig) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
  * What a link with `?lesson=NAME&lstep=K` opens. A teacher's short link (`?lesson=inference-mode&lstep=2`) carries
@@ -26,7 +28,11 @@ export function resolveLessonLink(link: LinkReading, search: string): LinkReadin
   }
   const step = lesson.steps[index]!;
   const params = new URLSearchParams(search.startsWith('?') ? search.slice(1) : search);
-  const carriesConfig = params.has('preset') || JSON.stringify(link.config) !== JSON.stringify(presetConfig(DEFAULT_PRESET));
+  // Compared with what a link of the same version that sets nothing opens: the default preset as that version read it
+  // (before version 3 it scored all 2,000 test digits), so that an old teacher's link still carries no configuration.
+  const version = params.get('v');
+  const bare = decodeLink(version === null ? '' : new URLSearchParams({ v: version }).toString()).config;
+  const carriesConfig = params.has('preset') || !sameConfig(link.config, bare);
   const config = carriesConfig ? link.config : stepConfig(step);
   const view = { ...link.view };
   if (view.views === undefined && step.views) view.views = [...step.views];
