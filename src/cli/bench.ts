@@ -73,8 +73,8 @@ async function measureEngine(config: ExperimentConfig, dataset: Dataset, backend
       const probe = await countKernels(backend, () => trainer.probe());
       kernels = { step: step.kernels, probe: probe.kernels };
       // V8 runs a WebAssembly function on its baseline compiler's code until the function is hot, then on optimized
-      // code: the process's first probes (the kernels only probes call) are slower, once. Two more take that out.
-      if (trainer.path === 'fast') for (let i = 0; i < 2; i++) await trainer.probe();
+      // code: the process's first probes (the kernels only probes call) are slower, once. A few more take that out.
+      if (trainer.path === 'fast') for (let i = 0; i < 4; i++) await trainer.probe();
     } else if (trainer.path === 'fast') {
       // The run's first probe, as the lab's at step 0: it lays out the run's probe buffers and copies the test set into
       // the kernels' memory, once a run, so it is not a probe's cost. (On the tfjs path the first round's probe warmed

@@ -398,17 +398,72 @@ EXPORT(col_sum) void col_sum(const float* X, float* out, int R, int C) {
   }
 }
 
-// out[0] = Σ (x − x0), out[1] = Σ (x − x0)² over n floats, in float64 and in order: the sums of net.ts's
-// ShiftedMoments.add bit for bit (a probe's moments of each layer's input, summed where the values lie).
+// out[0] = Σ (x − x0), out[1] = Σ (x − x0)² over n floats, in float64: a probe's moments of each layer's input,
+// summed where the values lie (net.ts ShiftedMoments.addAt). Four float64 lanes of partial sums (elements i, i + 1,
+// … mod 4), added up at the end: a single chain of dependent additions took four times as long.
 EXPORT(shifted_sums) void shifted_sums(const float* x, int n, double x0, double* out) {
-  double s1 = 0, s2 = 0;
-  for (int i = 0; i < n; i++) {
+  v128_t a0 = wasm_f64x2_splat(0), a1 = wasm_f64x2_splat(0), q0 = wasm_f64x2_splat(0), q1 = wasm_f64x2_splat(0);
+  const v128_t shift = wasm_f64x2_splat(x0);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t v = wasm_v128_load(x + i);
+    v128_t d0 = wasm_f64x2_sub(wasm_f64x2_promote_low_f32x4(v), shift);
+    v128_t d1 = wasm_f64x2_sub(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1)), shift);
+    a0 = wasm_f64x2_add(a0, d0);
+    a1 = wasm_f64x2_add(a1, d1);
+    q0 = wasm_f64x2_add(q0, wasm_f64x2_mul(d0, d0));
+    q1 = wasm_f64x2_add(q1, wasm_f64x2_mul(d1, d1));
+  }
+  double s1 = (wasm_f64x2_extract_lane(a0, 0) + wasm_f64x2_extract_lane(a0, 1)) + (wasm_f64x2_extract_lane(a1, 0) + wasm_f64x2_extract_lane(a1, 1));
+  double s2 = (wasm_f64x2_extract_lane(q0, 0) + wasm_f64x2_extract_lane(q0, 1)) + (wasm_f64x2_extract_lane(q1, 0) + wasm_f64x2_extract_lane(q1, 1));
+  for (; i < n; i++) {
     double d = (double)x[i] - x0;
     s1 += d;
     s2 += d * d;
   }
   out[0] = s1;
   out[1] = s2;
+}
+
+// Σ a², and with b: Σ (a − b)², Σ a·b and Σ b², over n floats, in float64 and in order: out[0 … 3]. The probe's
+// gradient norms and internal covariate shift (net.ts probeBatch), the sums its JavaScript made, bit for bit.
+EXPORT(pair_sums) void pair_sums(const float* a, const float* b, int n, double* out) {
+  double aa = 0, dd = 0, ab = 0, bb = 0;
+  if (b) {
+    for (int i = 0; i < n; i++) {
+      double x = a[i], y = b[i];
+      aa += x * x;
+      dd += (x - y) * (x - y);
+      ab += x * y;
+      bb += y * y;
+    }
+  } else {
+    for (int i = 0; i < n; i++) aa += (double)a[i] * (double)a[i];
+  }
+  out[0] = aa;
+  out[1] = dd;
+  out[2] = ab;
+  out[3] = bb;
+}
+
+// Batch norm's §3 sums for the inspector, per unit u over the R rows in order, in float64: with c = x − μ and
+// d = ∂ℓ/∂y·γ (γ null: 1), out [3·U] = Σ d·c, Σ d, Σ c (net.ts inspectBatchNorm; its JavaScript's sums bit for bit).
+EXPORT(bn_inspect_sums) void bn_inspect_sums(const float* x, const float* dy, const float* mean, const float* gamma, int R, int U, double* out) {
+  double* sdc = out;
+  double* sd = out + U;
+  double* sc = out + 2 * U;
+  for (int u = 0; u < U; u++) sdc[u] = sd[u] = sc[u] = 0;
+  for (int r = 0; r < R; r++) {
+    const float* xr = x + r * U;
+    const float* dr = dy + r * U;
+    for (int u = 0; u < U; u++) {
+      double c = (double)xr[u] - (double)mean[u];
+      double d = (double)dr[u] * (gamma ? (double)gamma[u] : 1.0);
+      sdc[u] += d * c;
+      sd[u] += d;
+      sc[u] += c;
+    }
+  }
 }
 
 // Y[r, c] = Y[r, c]·s[c] + m[c] (noisy batch norm's shift and scale); with m null, only the scale (its backward).

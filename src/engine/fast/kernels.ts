@@ -20,8 +20,12 @@ export interface KernelExports {
   add_bias(y: number, b: number, rows: number, cols: number): void;
   col_sum(x: number, out: number, rows: number, cols: number): void;
   scale_shift_cols(y: number, s: number, m: number, rows: number, cols: number): void;
-  /** Σ (x − x0) and Σ (x − x0)² over `n` floats at `x`, in float64 and in order, into two float64s at `out`. */
+  /** Σ (x − x0) and Σ (x − x0)² over `n` floats at `x`, in float64 (four lanes of partial sums), into two float64s at `out`. */
   shifted_sums(x: number, n: number, x0: number, out: number): void;
+  /** Σ a² (b = 0), or also Σ (a − b)², Σ a·b and Σ b², in float64 and in order, into four float64s at `out`. */
+  pair_sums(a: number, b: number, n: number, out: number): void;
+  /** Batch norm's inspector sums per unit (Σ d·c, Σ d, Σ c; d = ∂ℓ/∂y·γ, c = x − μ) into 3·U float64s at `out`. */
+  bn_inspect_sums(x: number, dy: number, mean: number, gamma: number, rows: number, units: number, out: number): void;
   act_fwd(kind: number, x: number, y: number, n: number): void;
   act_bwd(kind: number, x: number, y: number, dy: number, dx: number, n: number): void;
   bn_fwd(x: number, xhat: number, y: number, mean: number, variance: number, invstd: number, gamma: number, beta: number, shift: number, rows: number, cols: number, eps: number): void;

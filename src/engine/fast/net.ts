@@ -117,12 +117,6 @@ interface NormTensors {
 }
 type NormHook = (layer: number, t: NormTensors) => void;
 
-/** Σ v² in float64. */
-function sumSquares(v: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
-  return s;
-}
 
 /**
  * Examples per im2col block in a probe pass: the block's columns (451 kB an example for a 3×3 convolution over 16
@@ -204,7 +198,7 @@ class ShiftedMoments {
     this.n += v.length;
   }
 
-  /** add() of the `n` floats at `ptr` in `kernels`' memory, summed where they lie (shifted_sums: the same sums). */
+  /** add() of the `n` floats at `ptr` in `kernels`' memory, summed where they lie (shifted_sums, in float64 too). */
   addAt(kernels: FastKernels, ptr: number, n: number, sums: number): void {
     if (n === 0) return;
     if (Number.isNaN(this.x0)) {
@@ -297,6 +291,8 @@ export class FastNet {
   private readonly captures = new Map<'evaluation' | 'pass', { rows: number; ptrs: number[] }>();
   /** A copy of each hidden layer's weight gradient, for the probe's ICS measure (probeBatch). */
   private gradCopies: number[] | null = null;
+  /** Room for the float64 sums of pair_sums and bn_inspect_sums, laid out on first use. */
+  private f64Room: { ptr: number; count: number } | null = null;
   private buf!: {
     x: number;
     labels: number;
@@ -696,7 +692,6 @@ export class FastNet {
     const onNorm: NormHook = (i, t) => (bn[i] = this.inspectBatchNorm(i, t));
     const loss = this.forwardBackward(M, this.layers, { noiseStep: settings.step, onNorm });
     const weightCount = (i: number) => this.layers[i]!.spec.fanIn * this.layers[i]!.spec.units;
-    const weightGrad = (i: number) => this.kernels.f32(this.gradOfPtr(this.layers[i]!.weight), weightCount(i));
     // G, kept in the module (laid out once) while the ICS passes overwrite the gradients.
     this.gradCopies ??= this.layers.map((_, i) => this.kernels.alloc(weightCount(i)));
     const copies = this.gradCopies;
@@ -708,27 +703,24 @@ export class FastNet {
     const shiftedPtr = (ptr: number | null) => (ptr === null ? null : scratch.params[this.paramPtr.indexOf(ptr)]!);
     // Layer j's pass shifts layers 0 … j − 1: the same as layer j − 1's pass below its layer j − 1, so that pass's
     // outputs of layers 0 … j − 2 are kept and its forward pass starts at layer j − 1.
-    // (Views of the module's memory are taken after each pass: laying out buffers may grow it, detaching older ones.)
+    // Norms and cosines are float64 sums in the module (pair_sums), in order.
+    const sums = this.f64Sums(4);
+    const pairSums = (a: number, b: number, n: number) => {
+      this.kernels.k.pair_sums(a, b, n, sums);
+      return new Float64Array(this.kernels.k.memory.buffer, sums, 4);
+    };
     const layers = this.layers.map((_, j): FastLayerProbe => {
-      const squares = sumSquares(this.kernels.f32(copies[j]!, weightCount(j)));
+      const squares = pairSums(copies[j]!, 0, weightCount(j))[0]!;
       const gradNorm = Math.fround(Math.sqrt(squares));
       if (j === 0) return { gradNorm, ics: { l2: 0, cos: 1 }, bn: bn[j]! };
       const plans = this.layers.map((l, i) =>
         i < j ? { ...l, weight: shiftedPtr(l.weight)!, bias: shiftedPtr(l.bias), gamma: shiftedPtr(l.gamma), beta: shiftedPtr(l.beta) } : l,
       );
       this.forwardBackward(M, plans, { noiseStep: settings.step, stopAt: j, weightGradOf: j, forwardFrom: j - 1 });
-      const g = this.kernels.f32(copies[j]!, weightCount(j));
-      const gp = weightGrad(j);
-      let diff = 0;
-      let dot = 0;
-      let norm = 0;
-      for (let t = 0; t < g.length; t++) {
-        const a = g[t]!;
-        const c = gp[t]!;
-        diff += (a - c) * (a - c);
-        dot += a * c;
-        norm += c * c;
-      }
+      const pair = pairSums(copies[j]!, this.gradOfPtr(this.layers[j]!.weight), weightCount(j));
+      const diff = pair[1]!;
+      const dot = pair[2]!;
+      const norm = pair[3]!;
       return { gradNorm, ics: { l2: Math.fround(Math.sqrt(diff)), cos: Math.fround(dot / (Math.sqrt(squares) * Math.sqrt(norm))) }, bn: bn[j]! };
     });
     return { loss, layers };
@@ -755,6 +747,8 @@ export class FastNet {
     const lb = this.buf.layers[i]!;
     const U = l.spec.units;
     const R = t.rows;
+    // Laid out before any view is taken: growing the memory would detach them.
+    const room = this.f64Sums(3 * U);
     const f32 = (ptr: number, n: number) => this.kernels.f32(ptr, n);
     const xPtr = this.spec.placement === 'before' ? lb.lin : lb.act;
     const x = f32(xPtr, R * U);
@@ -764,20 +758,12 @@ export class FastNet {
     const gamma = l.gamma !== null ? f32(l.gamma, U).slice() : new Float32Array(U).fill(1);
     const beta = l.beta !== null ? f32(l.beta, U).slice() : new Float32Array(U);
     const eps = this.spec.epsilon;
-    // Σ ∂ℓ/∂x̂·(x − μ) and Σ ∂ℓ/∂x̂, Σ (x − μ) per unit.
-    const sxc = new Float64Array(U);
-    const sdx = new Float64Array(U);
-    const sc = new Float64Array(U);
-    for (let r = 0; r < R; r++) {
-      const o = r * U;
-      for (let u = 0; u < U; u++) {
-        const c = x[o + u]! - mean[u]!;
-        const dxh = dy[o + u]! * gamma[u]!;
-        sxc[u]! += dxh * c;
-        sdx[u]! += dxh;
-        sc[u]! += c;
-      }
-    }
+    // Σ ∂ℓ/∂x̂·(x − μ) and Σ ∂ℓ/∂x̂, Σ (x − μ) per unit, in float64 (bn_inspect_sums).
+    this.kernels.k.bn_inspect_sums(xPtr, t.dy, lb.mean, l.gamma ?? 0, R, U, room);
+    const all = new Float64Array(this.kernels.k.memory.buffer, room, 3 * U);
+    const sxc = all.subarray(0, U);
+    const sdx = all.subarray(U, 2 * U);
+    const sc = all.subarray(2 * U);
     const dMean = new Float32Array(U);
     const dVariance = new Float32Array(U);
     for (let u = 0; u < U; u++) {
@@ -805,6 +791,12 @@ export class FastNet {
       dy: dy.slice(0, samples * U),
       dx: f32(t.dx, samples * U).slice(),
     };
+  }
+
+  /** A pointer to room for `count` float64s in the module (laid out on first use, reused by every call). */
+  private f64Sums(count: number): number {
+    if (!this.f64Room || this.f64Room.count < count) this.f64Room = { ptr: this.kernels.alloc(2 * count), count };
+    return this.f64Room.ptr;
   }
 
   /** The probe passes' buffers (shared by the arms of this module instance), for passes of up to `rows` examples. */
