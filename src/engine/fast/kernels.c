@@ -276,43 +276,28 @@ static int all_finite(const float* x, int n) {
 
 // One row of a sparse product: c[0..N) = Σ_t val[t]·B[ks[t], ·], over the row's nonzeros in ascending k from +0 (so
 // the dense gemm's sums bit for bit), 16 columns at a time in registers. gemm_sparse_a and gemm_csr share it.
-// NV vectors (4·NV columns from j) of one output row: every column's sum runs through the nonzeros in order, each in
-// its own accumulator. Each accumulator is a chain of dependent additions, so a block of few of them waits on the
-// adder's latency at every nonzero: blocks of 8 to 12 keep it busy (4 had the first layer's product at half speed).
-static inline __attribute__((always_inline)) void sparse_block(const int* ks, const float* val, int nnz, const float* B, float* c, int N, int j,
-                                                               const int NV) {
-  v128_t acc[12];
-#pragma unroll
-  for (int v = 0; v < NV; v++) acc[v] = wasm_f32x4_splat(0);
-  for (int t = 0; t < nnz; t++) {
-    const float* b = B + ks[t] * N + j;
-    v128_t x = wasm_f32x4_splat(val[t]);
-#pragma unroll
-    for (int v = 0; v < NV; v++) acc[v] = wasm_f32x4_add(acc[v], wasm_f32x4_mul(x, wasm_v128_load(b + 4 * v)));
-  }
-#pragma unroll
-  for (int v = 0; v < NV; v++) wasm_v128_store(c + j + 4 * v, acc[v]);
-}
-
 static inline void sparse_row(const int* ks, const float* val, int nnz, const float* B, float* c, int N) {
   int j = 0;
-  for (; N - j >= 48; j += 32) sparse_block(ks, val, nnz, B, c, N, j, 8);
-  // The last 1 to 47 columns' whole vectors in one block (100 units: 32 + 32 + 36).
-  switch ((N - j) / 4) {
-    case 11: sparse_block(ks, val, nnz, B, c, N, j, 11); break;
-    case 10: sparse_block(ks, val, nnz, B, c, N, j, 10); break;
-    case 9: sparse_block(ks, val, nnz, B, c, N, j, 9); break;
-    case 8: sparse_block(ks, val, nnz, B, c, N, j, 8); break;
-    case 7: sparse_block(ks, val, nnz, B, c, N, j, 7); break;
-    case 6: sparse_block(ks, val, nnz, B, c, N, j, 6); break;
-    case 5: sparse_block(ks, val, nnz, B, c, N, j, 5); break;
-    case 4: sparse_block(ks, val, nnz, B, c, N, j, 4); break;
-    case 3: sparse_block(ks, val, nnz, B, c, N, j, 3); break;
-    case 2: sparse_block(ks, val, nnz, B, c, N, j, 2); break;
-    case 1: sparse_block(ks, val, nnz, B, c, N, j, 1); break;
-    default: break;
+  for (; j + 16 <= N; j += 16) {
+    v128_t c0 = wasm_f32x4_splat(0), c1 = wasm_f32x4_splat(0), c2 = wasm_f32x4_splat(0), c3 = wasm_f32x4_splat(0);
+    for (int t = 0; t < nnz; t++) {
+      const float* b = B + ks[t] * N + j;
+      v128_t x = wasm_f32x4_splat(val[t]);
+      c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(x, wasm_v128_load(b)));
+      c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x, wasm_v128_load(b + 4)));
+      c2 = wasm_f32x4_add(c2, wasm_f32x4_mul(x, wasm_v128_load(b + 8)));
+      c3 = wasm_f32x4_add(c3, wasm_f32x4_mul(x, wasm_v128_load(b + 12)));
+    }
+    wasm_v128_store(c + j, c0);
+    wasm_v128_store(c + j + 4, c1);
+    wasm_v128_store(c + j + 8, c2);
+    wasm_v128_store(c + j + 12, c3);
   }
-  j += (N - j) / 4 * 4;
+  for (; j + 4 <= N; j += 4) {
+    v128_t c0 = wasm_f32x4_splat(0);
+    for (int t = 0; t < nnz; t++) c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(wasm_f32x4_splat(val[t]), wasm_v128_load(B + ks[t] * N + j)));
+    wasm_v128_store(c + j, c0);
+  }
   for (; j < N; j++) {
     float s = 0;
     for (int t = 0; t < nnz; t++) s += val[t] * B[ks[t] * N + j];
