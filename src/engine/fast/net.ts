@@ -117,7 +117,6 @@ interface NormTensors {
 }
 type NormHook = (layer: number, t: NormTensors) => void;
 
-
 /**
  * Examples per im2col block in a probe pass: the block's columns (451 kB an example for a 3×3 convolution over 16
  * channels at 28×28) are the largest buffer, so a long pass runs the convolution block by block.
