@@ -387,7 +387,6 @@ export class LockstepTrainer implements TrainerInfo {
     this.stepCount++;
   }
 
-  /** The mini-batch as plain arrays (the fast path takes them as they are; tfjs uploads them). */
   /**
    * The batch's examples and labels as arrays: new ones, or (`reuse`) the same arrays refilled whenever the size
    * allows, for the fast path, whose kernels copy a batch in before they return. A step then leaves no garbage (a new

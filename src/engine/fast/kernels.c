@@ -51,8 +51,8 @@ static float exp_f(float x) {
 // y·2^n when n₂ = 0, since multiplying by 1 is exact, and its two-step scaling otherwise).
 static inline v128_t exp_v(v128_t x) {
   // k = rint(x·log₂e) by adding 1.5·2²³: the sum's low bits hold the integer, and subtracting it back gives k as a
-  // float, both exact while |x·log₂e| < 2²² (beyond, the result is ±∞ or 0, chosen below from x alone). Cheaper in
-  // V8 than f32x4.nearest and i32x4.trunc_sat, which took a third of the sigmoid's time.
+  // float, both exact while |x·log₂e| < 2²² (beyond, the result is ±∞ or 0, chosen below from x alone). Fewer
+  // instructions in V8 than f32x4.nearest and i32x4.trunc_sat (which has no single x64 instruction).
   const v128_t magic = wasm_f32x4_splat(12582912.0f);
   v128_t t = wasm_f32x4_add(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)), magic);
   v128_t k = wasm_f32x4_sub(t, magic);
@@ -484,7 +484,8 @@ EXPORT(scale_shift_cols) void scale_shift_cols(float* Y, const float* s, const f
 
 EXPORT(act_fwd) void act_fwd(int kind, const float* x, float* y, int n) {
   if (kind == 0) {
-    // Four at a time (exp_v is exp_f lane by lane), the rest one by one.
+    // Four vectors at a time (exp_v is exp_f lane by lane): one vector's exp is a long chain of dependent operations,
+    // and four chains side by side keep the arithmetic busy (3.1 → 2.1 ns a value). Then a vector, then one by one.
     int i = 0;
     const v128_t one = wasm_f32x4_splat(1.0f);
     for (; i + 16 <= n; i += 16) {

@@ -700,8 +700,6 @@ export class FastNet {
     const scratch = this.proposalBuffers();
     this.update({ ...settings, frozenAffine: false }, scratch);
     const shiftedPtr = (ptr: number | null) => (ptr === null ? null : scratch.params[this.paramPtr.indexOf(ptr)]!);
-    // Layer j's pass shifts layers 0 … j − 1: the same as layer j − 1's pass below its layer j − 1, so that pass's
-    // outputs of layers 0 … j − 2 are kept and its forward pass starts at layer j − 1.
     // Norms and cosines are float64 sums in the module (pair_sums), in order.
     const sums = this.f64Sums(4);
     const pairSums = (a: number, b: number, n: number) => {
@@ -715,6 +713,8 @@ export class FastNet {
       const plans = this.layers.map((l, i) =>
         i < j ? { ...l, weight: shiftedPtr(l.weight)!, bias: shiftedPtr(l.bias), gamma: shiftedPtr(l.gamma), beta: shiftedPtr(l.beta) } : l,
       );
+      // Layer j's pass shifts layers 0 … j − 1, as layer j − 1's pass shifted 0 … j − 2: that pass's outputs of those
+      // layers are kept, and this forward pass starts at layer j − 1.
       this.forwardBackward(M, plans, { noiseStep: settings.step, stopAt: j, weightGradOf: j, forwardFrom: j - 1 });
       const pair = pairSums(copies[j]!, this.gradOfPtr(this.layers[j]!.weight), weightCount(j));
       const diff = pair[1]!;
@@ -1016,8 +1016,9 @@ export class FastNet {
       const input = this.inputRows(pb, xs.subarray(start * flat, (start + rows) * flat));
       this.kernels.i32(pb.labels, rows).set(ys.subarray(start, start + rows));
       const captured = Math.min(rows, captureRows - start);
-      // The captured rows' first-layer product is kept for probePass, which reads the same rows with the same weights.
-      const logits = this.forwardOnly(pb, input, rows, { kind: 'inference' }, take(start, captured), captured);
+      // The first chunk's captured rows' first-layer product is kept for probePass, which reads the same rows (from the
+      // test set's start) with the same weights.
+      const logits = this.forwardOnly(pb, input, rows, { kind: 'inference' }, take(start, captured), start === 0 ? captured : 0);
       // The chunk's mean loss times its size, summed in float32 as the reference sums it.
       lossSum = Math.fround(lossSum + Math.fround(this.kernels.k.softmax_ce(logits, pb.labels, pb.dlogits, rows, K) * rows));
       const z = this.kernels.f32(logits, rows * K);
